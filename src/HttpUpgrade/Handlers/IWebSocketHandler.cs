@@ -1,0 +1,18 @@
+using System.Net.WebSockets;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace HttpUpgrade;
+
+/// <summary>
+/// A handler for the <c>websocket</c> upgrade (RFC 6455): it receives a server-side <see cref="WebSocket"/> over the
+/// upgraded connection, with the negotiated subprotocol already applied.
+/// </summary>
+public interface IWebSocketHandler
+{
+    /// <summary>Runs the WebSocket session. When this returns, the host completes the closing handshake.</summary>
+    /// <param name="socket">The server side of the connection.</param>
+    /// <param name="context">The negotiated version and subprotocol, and the request's services.</param>
+    /// <param name="aborted">Signalled when the connection is aborted or the host shuts down.</param>
+    Task OnConnectedAsync(WebSocket socket, UpgradeContext context, CancellationToken aborted);
+}

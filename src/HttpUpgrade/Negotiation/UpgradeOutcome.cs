@@ -1,0 +1,60 @@
+namespace HttpUpgrade;
+
+/// <summary>What the host should do with a request.</summary>
+public enum UpgradeOutcome
+{
+    /// <summary>Serve the request normally: it does not upgrade here.</summary>
+    Ignore = 0,
+
+    /// <summary>Answer <c>101 Switching Protocols</c> with the decision's headers, then run the handler.</summary>
+    Accept = 1,
+
+    /// <summary>Answer with the decision's status code and headers; no handler runs.</summary>
+    Reject = 2,
+}
+
+/// <summary>Why a request was rejected or ignored. Each value maps to one status code and one message.</summary>
+public enum UpgradeReason
+{
+    /// <summary>Accepted.</summary>
+    None = 0,
+
+    /// <summary>The request is not HTTP/1.1; HTTP/1.0, HTTP/2 and HTTP/3 never upgrade with <c>Upgrade</c>.</summary>
+    NotHttp11,
+
+    /// <summary><c>Connection: upgrade</c> or <c>Upgrade</c> is missing.</summary>
+    NotAnUpgrade,
+
+    /// <summary>An <c>Upgrade</c> element is not <c>token ["/" token]</c>.</summary>
+    MalformedUpgrade,
+
+    /// <summary>The <c>Upgrade</c> header lists more protocols than the negotiator reads.</summary>
+    TooManyOffers,
+
+    /// <summary>No offered protocol name is registered.</summary>
+    NoRegisteredProtocol,
+
+    /// <summary>An offered protocol is registered, but not with the offered version.</summary>
+    UnsupportedProtocolVersion,
+
+    /// <summary>The upgrade request carries content (Content-Length or Transfer-Encoding).</summary>
+    RequestHasContent,
+
+    /// <summary>A WebSocket opening handshake must use GET (RFC 6455 §4.1).</summary>
+    MethodNotAllowed,
+
+    /// <summary><c>Sec-WebSocket-Version</c> is missing, repeated or names a version no handler accepts (RFC 6455 §4.2.2).</summary>
+    UnsupportedWebSocketVersion,
+
+    /// <summary><c>Sec-WebSocket-Key</c> is missing.</summary>
+    MissingWebSocketKey,
+
+    /// <summary><c>Sec-WebSocket-Key</c> appears on more than one field line (RFC 6455 §11.3.1).</summary>
+    DuplicateWebSocketKey,
+
+    /// <summary><c>Sec-WebSocket-Key</c> is not 16 bytes of base64 (RFC 6455 §4.1).</summary>
+    InvalidWebSocketKey,
+
+    /// <summary>An element of <c>Sec-WebSocket-Protocol</c> is not a token (RFC 6455 §4.1).</summary>
+    MalformedSubProtocol,
+}
