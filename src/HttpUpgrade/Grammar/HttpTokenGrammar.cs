@@ -100,6 +100,7 @@ namespace HttpUpgrade
                 ' ' => "' ' (space)",
                 '\t' => "'\\t' (tab)",
                 _ when c < 32 || c == 127 => "U+" + ((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture),
+                _ when char.IsControl(c) => "U+" + ((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture) + " (not ASCII)",
                 _ when c > 127 => "'" + c + "' (U+" + ((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture) + ", not ASCII)",
                 _ => "'" + c + "'",
             };

@@ -45,9 +45,13 @@ public sealed class UpgradeNegotiator
         var webSocketVersions = new List<string>();
         foreach (UpgradeRegistration registration in registry.Registrations)
         {
-            if (!advertised.Contains(registration.Advertised, StringComparer.OrdinalIgnoreCase))
+            // Each protocol is listed once, even when several handlers serve it or their versions overlap.
+            foreach (string protocol in registration.Advertised.Split(", "))
             {
-                advertised.Add(registration.Advertised);
+                if (!advertised.Contains(protocol, StringComparer.OrdinalIgnoreCase))
+                {
+                    advertised.Add(protocol);
+                }
             }
 
             if (registration.Kind == UpgradeProtocolKind.WebSocket)
@@ -76,7 +80,12 @@ public sealed class UpgradeNegotiator
     public UpgradeDecision Negotiate<TRequest>(TRequest request)
         where TRequest : IUpgradeRequest
     {
-        ArgumentNullException.ThrowIfNull(request);
+        // A struct request is never null. Testing the type first keeps 'is null' from boxing it in code the JIT does not
+        // optimize (Debug builds), where ThrowIfNull(object) or a bare 'is null' allocates a box on every call.
+        if (!typeof(TRequest).IsValueType && request is null)
+        {
+            throw new ArgumentNullException(nameof(request));
+        }
 
         // RFC 9110 §7.8: Upgrade applies only to HTTP/1.1 ("a server MUST ignore an Upgrade header field received in an
         // HTTP/1.0 request"); RFC 9113 §8.2.2 and RFC 9114 §4.2 forbid it in HTTP/2 and HTTP/3.
@@ -344,7 +353,10 @@ public sealed class UpgradeNegotiator
         int lines = request.GetFieldLineCount(UpgradeRequestHeader.ContentLength);
         for (int i = 0; i < lines; i++)
         {
-            if (!HttpTokenGrammar.TrimWhitespace(request.GetFieldLine(UpgradeRequestHeader.ContentLength, i)).SequenceEqual("0"))
+            // RFC 9110 §8.6: Content-Length = 1*DIGIT; "0" and "00" both mean no content. Anything else is content
+            // (or malformed, which the host rejects on its own).
+            ReadOnlySpan<char> length = HttpTokenGrammar.TrimWhitespace(request.GetFieldLine(UpgradeRequestHeader.ContentLength, i));
+            if (length.IsEmpty || length.ContainsAnyExcept('0'))
             {
                 return true;
             }

@@ -1,0 +1,67 @@
+using System;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
+
+namespace HttpUpgrade.AspNetCore;
+
+/// <summary>
+/// The negotiator's view of an ASP.NET Core request. A struct over the server's own header dictionary, so
+/// negotiating neither boxes nor copies header values.
+/// </summary>
+internal readonly struct HttpRequestUpgradeView : IUpgradeRequest
+{
+    private readonly IHeaderDictionary _headers;
+
+    public HttpRequestUpgradeView(HttpRequest request)
+    {
+        Method = request.Method;
+        HttpVersion = ToUpgradeVersion(request.Protocol);
+        _headers = request.Headers;
+    }
+
+    public string Method { get; }
+
+    public UpgradeHttpVersion HttpVersion { get; }
+
+    public int GetFieldLineCount(UpgradeRequestHeader header) => Get(header).Count;
+
+    public ReadOnlySpan<char> GetFieldLine(UpgradeRequestHeader header, int index) => Get(header)[index];
+
+    private StringValues Get(UpgradeRequestHeader header) => header switch
+    {
+        UpgradeRequestHeader.Connection => _headers.Connection,
+        UpgradeRequestHeader.Upgrade => _headers.Upgrade,
+        UpgradeRequestHeader.Host => _headers.Host,
+        UpgradeRequestHeader.SecWebSocketKey => _headers.SecWebSocketKey,
+        UpgradeRequestHeader.SecWebSocketVersion => _headers.SecWebSocketVersion,
+        UpgradeRequestHeader.SecWebSocketProtocol => _headers.SecWebSocketProtocol,
+        UpgradeRequestHeader.SecWebSocketExtensions => _headers.SecWebSocketExtensions,
+        UpgradeRequestHeader.Origin => _headers.Origin,
+
+        // IHeaderDictionary.ContentLength is the parsed number; the negotiator reads the field lines as sent.
+        UpgradeRequestHeader.ContentLength => _headers[HeaderNames.ContentLength],
+        UpgradeRequestHeader.TransferEncoding => _headers.TransferEncoding,
+        _ => StringValues.Empty,
+    };
+
+    private static UpgradeHttpVersion ToUpgradeVersion(string protocol)
+    {
+        if (HttpProtocol.IsHttp11(protocol))
+        {
+            return UpgradeHttpVersion.Http11;
+        }
+
+        if (HttpProtocol.IsHttp10(protocol))
+        {
+            return UpgradeHttpVersion.Http10;
+        }
+
+        if (HttpProtocol.IsHttp2(protocol))
+        {
+            return UpgradeHttpVersion.Http2;
+        }
+
+        return HttpProtocol.IsHttp3(protocol) ? UpgradeHttpVersion.Http3 : UpgradeHttpVersion.Unknown;
+    }
+}

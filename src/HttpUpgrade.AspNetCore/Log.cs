@@ -1,0 +1,49 @@
+using System;
+using Microsoft.Extensions.Logging;
+
+namespace HttpUpgrade.AspNetCore;
+
+/// <summary>Every message the adapter logs, under the category <see cref="Category"/>.</summary>
+internal static partial class Log
+{
+    public const string Category = "HttpUpgrade.AspNetCore";
+
+    [LoggerMessage(1, LogLevel.Debug, "Upgrade request for {Path} answered {StatusCode}: {Reason}.", EventName = "UpgradeRejected")]
+    public static partial void UpgradeRejected(ILogger logger, string path, int statusCode, UpgradeReason reason);
+
+    [LoggerMessage(2, LogLevel.Debug, "Switching protocols for {Path} to '{Upgrade}', handled by {Handler}.", EventName = "SwitchingProtocols")]
+    public static partial void SwitchingProtocols(ILogger logger, string path, string upgrade, string handler);
+
+    [LoggerMessage(3, LogLevel.Warning, "The server cannot upgrade the request for {Path} (no IHttpUpgradeFeature, or it reports the request as not upgradable); answered 426.", EventName = "ServerCannotUpgrade")]
+    public static partial void ServerCannotUpgrade(ILogger logger, string path);
+
+    [LoggerMessage(4, LogLevel.Error, "Could not create upgrade handler {Handler} for '{Protocol}'; answered 500 instead of switching protocols.", EventName = "HandlerCreationFailed")]
+    public static partial void HandlerCreationFailed(ILogger logger, string handler, string protocol, Exception exception);
+
+    [LoggerMessage(5, LogLevel.Error, "Upgrade handler {Handler} registered for '{Protocol}' implements neither IWebSocketHandler (websocket only) nor IUpgradeHandler; answered 500.", EventName = "HandlerContractMismatch")]
+    public static partial void HandlerContractMismatch(ILogger logger, string handler, string protocol);
+
+    [LoggerMessage(6, LogLevel.Error, "The server failed to switch protocols to '{Protocol}' for {Handler}.", EventName = "UpgradeFailed")]
+    public static partial void UpgradeFailed(ILogger logger, string protocol, string handler, Exception exception);
+
+    [LoggerMessage(7, LogLevel.Error, "WebSocket handler {Handler} failed; closing the connection with status 1011 (internal error).", EventName = "WebSocketHandlerFailed")]
+    public static partial void WebSocketHandlerFailed(ILogger logger, string handler, Exception exception);
+
+    [LoggerMessage(8, LogLevel.Error, "Upgrade handler {Handler} for '{Protocol}' failed; aborting the connection.", EventName = "UpgradeHandlerFailed")]
+    public static partial void UpgradeHandlerFailed(ILogger logger, string handler, string protocol, Exception exception);
+
+    [LoggerMessage(9, LogLevel.Debug, "The connection handled by {Handler} ('{Protocol}') was closed by the peer or the host.", EventName = "ConnectionAborted")]
+    public static partial void ConnectionAborted(ILogger logger, string handler, string protocol, Exception exception);
+
+    [LoggerMessage(10, LogLevel.Debug, "The client did not complete the WebSocket closing handshake within {CloseTimeout}; aborting the connection.", EventName = "CloseTimedOut")]
+    public static partial void CloseTimedOut(ILogger logger, TimeSpan closeTimeout);
+
+    [LoggerMessage(11, LogLevel.Debug, "The WebSocket closing handshake failed.", EventName = "CloseFailed")]
+    public static partial void CloseFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(12, LogLevel.Error, "Disposing upgrade handler {Handler} failed.", EventName = "HandlerDisposeFailed")]
+    public static partial void HandlerDisposeFailed(ILogger logger, string handler, Exception exception);
+
+    [LoggerMessage(13, LogLevel.Debug, "Upgrade handler {Handler} for '{Protocol}' completed.", EventName = "HandlerCompleted")]
+    public static partial void HandlerCompleted(ILogger logger, string handler, string protocol);
+}

@@ -1,0 +1,285 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Net.WebSockets;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+
+namespace HttpUpgrade.AspNetCore;
+
+/// <summary>
+/// The request delegate behind one <c>MapUpgrade</c> endpoint: negotiates, answers a rejection in plain text, or
+/// creates the handler, switches protocols and runs the handler over the upgraded connection.
+/// </summary>
+internal sealed class UpgradeEndpoint
+{
+    private const string PlainText = "text/plain; charset=utf-8";
+    private const string ServerCannotUpgradeMessage = "This server cannot switch protocols for this request.";
+    private const string HandlerUnavailableMessage = "The upgrade handler could not be created.";
+    private const string UpgradeFailedMessage = "The server could not switch protocols; try again later.";
+    private const string HandlerFailedDescription = "The server's handler failed.";
+
+    private readonly UpgradeNegotiator _negotiator;
+    private readonly ILogger _logger;
+    private readonly TimeSpan _keepAliveInterval;
+    private readonly TimeSpan _closeTimeout;
+
+    public UpgradeEndpoint(UpgradeNegotiator negotiator, UpgradeEndpointOptions options, ILogger logger)
+    {
+        _negotiator = negotiator;
+        _logger = logger;
+        _keepAliveInterval = options.WebSocketKeepAliveInterval;
+        _closeTimeout = options.CloseTimeout;
+    }
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        UpgradeDecision decision = _negotiator.Negotiate(new HttpRequestUpgradeView(context.Request));
+        switch (decision.Outcome)
+        {
+            case UpgradeOutcome.Accept:
+                return AcceptAsync(context, decision);
+
+            case UpgradeOutcome.Reject:
+                Log.UpgradeRejected(_logger, PathOf(context), decision.StatusCode, decision.Reason);
+                return WriteTextAsync(context, decision.StatusCode, decision.GetResponseHeaders(), decision.Message);
+
+            default:
+                // An upgrade-only negotiator never ignores a request; should one, the endpoint still answers as upgrade-only.
+                Log.UpgradeRejected(_logger, PathOf(context), StatusCodes.Status426UpgradeRequired, decision.Reason);
+                return WriteUpgradeRequiredAsync(context, decision.Message);
+        }
+    }
+
+    private async Task AcceptAsync(HttpContext context, UpgradeDecision decision)
+    {
+        UpgradeRegistration registration = decision.Registration!;
+        IHttpUpgradeFeature? upgradeFeature = context.Features.Get<IHttpUpgradeFeature>();
+        if (upgradeFeature is null || !upgradeFeature.IsUpgradableRequest)
+        {
+            Log.ServerCannotUpgrade(_logger, PathOf(context));
+            await WriteUpgradeRequiredAsync(context, ServerCannotUpgradeMessage);
+            return;
+        }
+
+        // The handler is created before the 101 goes out: a missing service must be an honest 500, not a switch
+        // followed by a dropped connection.
+        object handler;
+        try
+        {
+            handler = registration.Factory(context.RequestServices);
+        }
+        catch (Exception exception)
+        {
+            Log.HandlerCreationFailed(_logger, registration.HandlerName, registration.Name, exception);
+            await WriteTextAsync(context, StatusCodes.Status500InternalServerError, [], HandlerUnavailableMessage);
+            return;
+        }
+
+        try
+        {
+            IWebSocketHandler? webSocketHandler = registration.Kind == UpgradeProtocolKind.WebSocket ? handler as IWebSocketHandler : null;
+            IUpgradeHandler? upgradeHandler = webSocketHandler is null ? handler as IUpgradeHandler : null;
+            if (webSocketHandler is null && upgradeHandler is null)
+            {
+                Log.HandlerContractMismatch(_logger, registration.HandlerName, registration.Name);
+                await WriteTextAsync(context, StatusCodes.Status500InternalServerError, [], HandlerUnavailableMessage);
+                return;
+            }
+
+            Stream? transport = await SwitchProtocolsAsync(context, upgradeFeature, decision);
+            if (transport is null)
+            {
+                return;
+            }
+
+            var upgradeContext = new UpgradeContext(
+                registration, decision.Version, decision.SubProtocol, transport, context.RequestServices, context);
+
+            if (webSocketHandler is not null)
+            {
+                await RunWebSocketAsync(webSocketHandler, upgradeContext, context.RequestAborted);
+            }
+            else
+            {
+                await RunUpgradeHandlerAsync(upgradeHandler!, upgradeContext, context);
+            }
+        }
+        finally
+        {
+            await DisposeHandlerAsync(handler, registration.HandlerName);
+        }
+    }
+
+    /// <summary>Sends the 101 and returns the upgraded connection, or answers an error and returns null.</summary>
+    private async Task<Stream?> SwitchProtocolsAsync(HttpContext context, IHttpUpgradeFeature upgradeFeature, UpgradeDecision decision)
+    {
+        UpgradeRegistration registration = decision.Registration!;
+        IHeaderDictionary headers = context.Response.Headers;
+
+        // RFC 9110 §7.8: the 101 names the one protocol switched to, with the "upgrade" connection option. Kestrel
+        // writes "Connection: Upgrade" itself on a 101; assigning it here keeps other servers correct and still yields one field line.
+        headers.Connection = "Upgrade";
+        headers.Upgrade = decision.Upgrade;
+        if (decision.HasWebSocketAccept)
+        {
+            headers.SecWebSocketAccept = decision.GetWebSocketAccept();
+        }
+
+        if (decision.SubProtocol is not null)
+        {
+            headers.SecWebSocketProtocol = decision.SubProtocol;
+        }
+
+        Log.SwitchingProtocols(_logger, PathOf(context), decision.Upgrade!, registration.HandlerName);
+        try
+        {
+            return await upgradeFeature.UpgradeAsync();
+        }
+        catch (Exception exception)
+        {
+            Log.UpgradeFailed(_logger, registration.Name, registration.HandlerName, exception);
+            if (!context.Response.HasStarted)
+            {
+                // For example Kestrel's MaxConcurrentUpgradedConnections: nothing was sent, so the client gets an answer.
+                context.Response.Clear();
+                await WriteTextAsync(context, StatusCodes.Status503ServiceUnavailable, [], UpgradeFailedMessage);
+            }
+            else
+            {
+                context.Abort();
+            }
+
+            return null;
+        }
+    }
+
+    private async Task RunWebSocketAsync(IWebSocketHandler handler, UpgradeContext upgradeContext, CancellationToken aborted)
+    {
+        string handlerName = upgradeContext.Registration.HandlerName;
+        using WebSocket socket = WebSocket.CreateFromStream(upgradeContext.Transport, new WebSocketCreationOptions
+        {
+            IsServer = true,
+            SubProtocol = upgradeContext.SubProtocol,
+            KeepAliveInterval = _keepAliveInterval,
+        });
+
+        try
+        {
+            await handler.OnConnectedAsync(socket, upgradeContext, aborted);
+        }
+        catch (Exception exception) when (aborted.IsCancellationRequested || socket.State == WebSocketState.Aborted)
+        {
+            Log.ConnectionAborted(_logger, handlerName, upgradeContext.Protocol, exception);
+            return;
+        }
+        catch (Exception exception)
+        {
+            Log.WebSocketHandlerFailed(_logger, handlerName, exception);
+            await CloseAsync(socket, WebSocketCloseStatus.InternalServerError, HandlerFailedDescription, aborted);
+            return;
+        }
+
+        // RFC 6455 §7.1.2: the connection ends with a closing handshake, whether or not the handler started one.
+        await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, null, aborted);
+        Log.HandlerCompleted(_logger, handlerName, upgradeContext.Protocol);
+    }
+
+    private async Task CloseAsync(WebSocket socket, WebSocketCloseStatus status, string? description, CancellationToken aborted)
+    {
+        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        {
+            return;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        timeout.CancelAfter(_closeTimeout);
+        try
+        {
+            await socket.CloseAsync(status, description, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+        {
+            Log.CloseTimedOut(_logger, _closeTimeout);
+            socket.Abort();
+        }
+        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or IOException)
+        {
+            Log.CloseFailed(_logger, exception);
+            socket.Abort();
+        }
+    }
+
+    private async Task RunUpgradeHandlerAsync(IUpgradeHandler handler, UpgradeContext upgradeContext, HttpContext context)
+    {
+        string handlerName = upgradeContext.Registration.HandlerName;
+        CancellationToken aborted = context.RequestAborted;
+        try
+        {
+            await handler.HandleAsync(upgradeContext, aborted);
+            Log.HandlerCompleted(_logger, handlerName, upgradeContext.Protocol);
+        }
+        catch (Exception exception) when (aborted.IsCancellationRequested)
+        {
+            Log.ConnectionAborted(_logger, handlerName, upgradeContext.Protocol, exception);
+        }
+        catch (Exception exception)
+        {
+            // The upgraded protocol has no standard way to report a server error; a reset tells the peer the
+            // exchange did not end normally, where a graceful close would not.
+            Log.UpgradeHandlerFailed(_logger, handlerName, upgradeContext.Protocol, exception);
+            context.Abort();
+        }
+    }
+
+    private async ValueTask DisposeHandlerAsync(object handler, string handlerName)
+    {
+        try
+        {
+            if (handler is IAsyncDisposable asyncDisposable)
+            {
+                await asyncDisposable.DisposeAsync();
+            }
+            else if (handler is IDisposable disposable)
+            {
+                disposable.Dispose();
+            }
+        }
+        catch (Exception exception)
+        {
+            Log.HandlerDisposeFailed(_logger, handlerName, exception);
+        }
+    }
+
+    private Task WriteUpgradeRequiredAsync(HttpContext context, string message)
+    {
+        // RFC 9110 §15.5.22: a 426 sends Upgrade with the acceptable protocols, and "Connection: Upgrade" with it.
+        KeyValuePair<string, string>[] headers =
+        [
+            new("Connection", "Upgrade"),
+            new("Upgrade", _negotiator.AdvertisedProtocols),
+        ];
+        return WriteTextAsync(context, StatusCodes.Status426UpgradeRequired, headers, message);
+    }
+
+    private static Task WriteTextAsync(HttpContext context, int statusCode, IReadOnlyList<KeyValuePair<string, string>> headers, string message)
+    {
+        HttpResponse response = context.Response;
+        response.StatusCode = statusCode;
+        foreach (KeyValuePair<string, string> header in headers)
+        {
+            response.Headers.Append(header.Key, header.Value);
+        }
+
+        string body = message + "\n";
+        response.ContentType = PlainText;
+        response.ContentLength = Encoding.UTF8.GetByteCount(body);
+        return response.WriteAsync(body, Encoding.UTF8, context.RequestAborted);
+    }
+
+    private static string PathOf(HttpContext context) => context.Request.Path.Value ?? "/";
+}

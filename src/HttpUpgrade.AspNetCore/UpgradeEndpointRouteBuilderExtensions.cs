@@ -1,0 +1,71 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
+using System.Linq;
+using HttpUpgrade;
+using HttpUpgrade.AspNetCore;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps upgrade-only endpoints that answer HTTP/1.1 <c>Upgrade</c> requests with the app's registered handlers.</summary>
+public static class UpgradeEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps <paramref name="pattern"/>, for every method, to an endpoint that switches protocols to a handler registered
+    /// with <c>[UpgradeProtocol]</c>, and answers every other request with the matching error (400, 405 or
+    /// <c>426 Upgrade Required</c> listing the registered protocols).
+    /// </summary>
+    /// <param name="endpoints">The app's route builder.</param>
+    /// <param name="pattern">The route pattern, for example <c>/chat</c>.</param>
+    /// <returns>A builder to add conventions (authorization, metadata) to the endpoint.</returns>
+    /// <exception cref="InvalidOperationException">No upgrade handlers are registered: call <c>AddUpgradeHandlers()</c>.</exception>
+    public static IEndpointConventionBuilder MapUpgrade(this IEndpointRouteBuilder endpoints, [StringSyntax("Route")] string pattern)
+        => MapUpgrade(endpoints, pattern, static _ => { });
+
+    /// <summary>
+    /// Maps <paramref name="pattern"/>, for every method, to an endpoint that switches protocols to a handler registered
+    /// with <c>[UpgradeProtocol]</c>, with settings from <paramref name="configure"/>.
+    /// </summary>
+    /// <param name="endpoints">The app's route builder.</param>
+    /// <param name="pattern">The route pattern, for example <c>/chat</c>.</param>
+    /// <param name="configure">Sets this endpoint's <see cref="UpgradeEndpointOptions"/>.</param>
+    /// <returns>A builder to add conventions (authorization, metadata) to the endpoint.</returns>
+    /// <exception cref="InvalidOperationException">No upgrade handlers are registered: call <c>AddUpgradeHandlers()</c>.</exception>
+    public static IEndpointConventionBuilder MapUpgrade(
+        this IEndpointRouteBuilder endpoints,
+        [StringSyntax("Route")] string pattern,
+        Action<UpgradeEndpointOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(pattern);
+        ArgumentNullException.ThrowIfNull(configure);
+
+        var options = new UpgradeEndpointOptions();
+        configure(options);
+
+        IServiceProvider services = endpoints.ServiceProvider;
+        var negotiator = new UpgradeNegotiator(
+            ResolveRegistry(services, pattern),
+            new UpgradeNegotiatorOptions { RequireUpgrade = true, MaxOffers = options.MaxOffers });
+        ILogger logger = services.GetService<ILoggerFactory>()?.CreateLogger(Log.Category) ?? NullLogger.Instance;
+        var endpoint = new UpgradeEndpoint(negotiator, options, logger);
+
+        return endpoints.Map(pattern, endpoint.InvokeAsync).WithDisplayName("Upgrade " + pattern);
+    }
+
+    private static IUpgradeRegistry ResolveRegistry(IServiceProvider services, string pattern)
+    {
+        IUpgradeRegistry[] registries = services.GetService<IEnumerable<IUpgradeRegistry>>()?.ToArray() ?? [];
+        return registries.Length switch
+        {
+            0 => throw new InvalidOperationException(
+                $"MapUpgrade(\"{pattern}\") found no upgrade handlers. Call builder.Services.AddUpgradeHandlers() before building the app; it registers every [UpgradeProtocol] class of the assembly."),
+            1 => registries[0],
+            _ => new CompositeUpgradeRegistry(registries),
+        };
+    }
+}
