@@ -112,4 +112,25 @@ public sealed class SubProtocolNegotiationTests
 
         return false;
     }
+
+    [Theory]
+    [InlineData("no Sec-WebSocket-Protocol: the handler declaring no subprotocol serves it", null)]
+    [InlineData("only unknown subprotocols: the handler declaring no subprotocol serves it", "superchat")]
+    public void NoSubProtocolAgreed_PrefersTheHandlerThatDeclaresNone(string rule, string? clientLine)
+    {
+        // Registry order puts the subprotocol handler first, so the choice cannot come from order alone.
+        UpgradeRegistration chat = Registrations.Create("websocket", "13", "chat.v1", "AChatHandler");
+        UpgradeRegistration plain = Registrations.Create("websocket", "13", "", "ZPlainHandler");
+        TestRequest request = TestRequest.WebSocket();
+        if (clientLine is not null)
+        {
+            request.With(UpgradeRequestHeader.SecWebSocketProtocol, clientLine);
+        }
+
+        UpgradeDecision decision = Registrations.Negotiator(chat, plain).Negotiate(request);
+
+        Expect.Decision(rule, decision, UpgradeOutcome.Accept, 101, UpgradeReason.None);
+        Assert.Same(plain, decision.Registration);
+        Assert.Null(decision.SubProtocol);
+    }
 }

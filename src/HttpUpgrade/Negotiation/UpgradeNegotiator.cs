@@ -304,12 +304,19 @@ public sealed class UpgradeNegotiator
             }
         }
 
+        // No subprotocol agreed: a handler that declares none is the one written for that case, so it wins over one
+        // that expects a subprotocol; otherwise the first version-compatible handler serves without one.
         foreach (UpgradeRegistration registration in candidates)
         {
             if (FindWebSocketVersion(registration, offered) is not null)
             {
-                selected = registration;
-                break;
+                if (registration.SubProtocolSpan.IsEmpty)
+                {
+                    selected = registration;
+                    break;
+                }
+
+                selected ??= registration;
             }
         }
 
