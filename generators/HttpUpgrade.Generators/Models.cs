@@ -1,0 +1,45 @@
+namespace HttpUpgrade.Generators;
+
+/// <summary>What the generator needs from the compilation: values that an ordinary edit leaves unchanged.</summary>
+/// <param name="AssemblyName">The assembly whose handlers are registered.</param>
+/// <param name="HasDependencyInjection">Whether <c>IServiceCollection</c> is referenced, so <c>AddUpgradeHandlers()</c> can be emitted.</param>
+internal sealed record CompilationModel(string? AssemblyName, bool HasDependencyInjection);
+
+/// <summary>A class marked <c>[UpgradeProtocol]</c> that the generated registry can construct.</summary>
+/// <param name="TypeName">The fully qualified type name, <c>global::Ns.Outer.Inner</c>.</param>
+/// <param name="DisplayName">The name shown in logs and messages, <c>Ns.Outer.Inner</c>.</param>
+/// <param name="ConstructorParameters">The parameters of the one constructor the registry calls.</param>
+/// <param name="Registrations">One registration per valid attribute, in attribute order.</param>
+internal sealed record HandlerModel(
+    string TypeName,
+    string DisplayName,
+    EquatableArray<ConstructorParameterModel> ConstructorParameters,
+    EquatableArray<RegistrationModel> Registrations);
+
+/// <summary>One constructor parameter and how the factory obtains its argument.</summary>
+/// <param name="TypeName">The fully qualified type to resolve, without a top-level nullable annotation.</param>
+/// <param name="Source">Where the argument comes from.</param>
+/// <param name="DefaultValue">The C# expression passed when the service is missing; set only for <see cref="ParameterSource.Optional"/>.</param>
+/// <param name="SuppressNullWarning">
+/// Whether the optional argument needs <c>!</c>: the parameter is a non-nullable reference type, which the declared default keeps non-null.
+/// </param>
+internal sealed record ConstructorParameterModel(string TypeName, ParameterSource Source, string? DefaultValue, bool SuppressNullWarning);
+
+/// <summary>Where a generated factory takes a constructor argument from.</summary>
+internal enum ParameterSource
+{
+    /// <summary>A registered service; resolving fails when it is missing.</summary>
+    Required,
+
+    /// <summary>A registered service, or the parameter's default value.</summary>
+    Optional,
+
+    /// <summary>The request's <c>IServiceProvider</c> itself.</summary>
+    ServiceProvider,
+}
+
+/// <summary>One <c>[UpgradeProtocol]</c> attribute whose name, versions and subprotocols are all valid.</summary>
+/// <param name="Name">The protocol name, an RFC 9110 token.</param>
+/// <param name="Versions">The accepted versions in the attribute's order.</param>
+/// <param name="SubProtocols">The WebSocket subprotocols in the attribute's order.</param>
+internal sealed record RegistrationModel(string Name, EquatableArray<string> Versions, EquatableArray<string> SubProtocols);

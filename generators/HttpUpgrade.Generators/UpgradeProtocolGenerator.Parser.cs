@@ -1,0 +1,366 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace HttpUpgrade.Generators;
+
+public sealed partial class UpgradeProtocolGenerator
+{
+    /// <summary>
+    /// Reads one marked class into a <see cref="HandlerModel"/>. Anything the registry could not construct or the runtime
+    /// would reject yields nothing; the analyzers say why.
+    /// </summary>
+    internal static class Parser
+    {
+        public const string UpgradeProtocolAttributeName = "HttpUpgrade.UpgradeProtocolAttribute";
+        public const string ServiceCollectionMetadataName = "Microsoft.Extensions.DependencyInjection.IServiceCollection";
+
+        private const string VersionsProperty = "Versions";
+        private const string SubProtocolsProperty = "SubProtocols";
+
+        private static readonly SymbolDisplayFormat s_typeNameFormat =
+            SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+        private static readonly SymbolDisplayFormat s_displayNameFormat = new(
+            typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces);
+
+        public static HandlerModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            if (context.TargetSymbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type
+                || type.IsAbstract
+                || type.IsStatic
+                || !IsReachableFromGeneratedCode(type)
+                || !ImplementsHandlerContract(type))
+            {
+                return null;
+            }
+
+            IMethodSymbol? constructor = GetSingleUsableConstructor(type);
+            if (constructor is null || (HasRequiredMembers(type) && !SetsRequiredMembers(constructor)))
+            {
+                return null;
+            }
+
+            var parameters = new ConstructorParameterModel[constructor.Parameters.Length];
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                ConstructorParameterModel? parameter = ParseParameter(constructor.Parameters[i]);
+                if (parameter is null)
+                {
+                    return null;
+                }
+
+                parameters[i] = parameter;
+            }
+
+            // Attributes holds the matches of every part of a partial class, and the transform runs once per part:
+            // each part contributes only the attributes written on it, so none is registered twice.
+            var registrations = new List<RegistrationModel>(context.Attributes.Length);
+            foreach (AttributeData attribute in context.Attributes)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!IsWrittenOn(attribute, context.TargetNode))
+                {
+                    continue;
+                }
+
+                RegistrationModel? registration = ParseRegistration(attribute);
+                if (registration is not null)
+                {
+                    registrations.Add(registration);
+                }
+            }
+
+            if (registrations.Count == 0)
+            {
+                return null;
+            }
+
+            return new HandlerModel(
+                type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                type.ToDisplayString(s_displayNameFormat),
+                new EquatableArray<ConstructorParameterModel>(parameters),
+                new EquatableArray<RegistrationModel>(registrations.ToArray()));
+        }
+
+        private static bool IsWrittenOn(AttributeData attribute, SyntaxNode declaration)
+            => attribute.ApplicationSyntaxReference is { } application
+                && application.SyntaxTree == declaration.SyntaxTree
+                && declaration.Span.Contains(application.Span);
+
+        // The registry lives in the same assembly, so the class and every type containing it must be visible assembly-wide,
+        // non-generic (the registry names one closed type) and not file-local.
+        private static bool IsReachableFromGeneratedCode(INamedTypeSymbol type)
+        {
+            for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+            {
+                if (current.Arity > 0 || current.IsFileLocal || !IsVisibleInAssembly(current.DeclaredAccessibility))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool IsVisibleInAssembly(Accessibility accessibility)
+            => accessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal;
+
+        private static bool ImplementsHandlerContract(INamedTypeSymbol type)
+        {
+            foreach (INamedTypeSymbol contract in type.AllInterfaces)
+            {
+                if (contract is { Name: "IUpgradeHandler" or "IWebSocketHandler", Arity: 0, ContainingType: null }
+                    && IsHttpUpgradeNamespace(contract.ContainingNamespace))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsHttpUpgradeNamespace(INamespaceSymbol? ns)
+            => ns is { Name: "HttpUpgrade", ContainingNamespace.IsGlobalNamespace: true };
+
+        // v1 calls exactly one constructor; with several, which one the registry should call is ambiguous.
+        private static IMethodSymbol? GetSingleUsableConstructor(INamedTypeSymbol type)
+        {
+            IMethodSymbol? usable = null;
+            foreach (IMethodSymbol constructor in type.InstanceConstructors)
+            {
+                if (!IsVisibleInAssembly(constructor.DeclaredAccessibility))
+                {
+                    continue;
+                }
+
+                if (usable is not null)
+                {
+                    return null;
+                }
+
+                usable = constructor;
+            }
+
+            return usable is { IsVararg: false } ? usable : null;
+        }
+
+        private static bool HasRequiredMembers(INamedTypeSymbol type)
+        {
+            for (INamedTypeSymbol? current = type; current is not null; current = current.BaseType)
+            {
+                foreach (ISymbol member in current.GetMembers())
+                {
+                    if (member is IPropertySymbol { IsRequired: true } or IFieldSymbol { IsRequired: true })
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static bool SetsRequiredMembers(IMethodSymbol constructor)
+        {
+            foreach (AttributeData attribute in constructor.GetAttributes())
+            {
+                if (attribute.AttributeClass is { Name: "SetsRequiredMembersAttribute" } attributeClass
+                    && attributeClass.ContainingNamespace.ToDisplayString() == "System.Diagnostics.CodeAnalysis")
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static ConstructorParameterModel? ParseParameter(IParameterSymbol parameter)
+        {
+            ITypeSymbol type = parameter.Type;
+            if (parameter.RefKind is not (RefKind.None or RefKind.In)
+                || type.TypeKind is TypeKind.Error or TypeKind.Pointer or TypeKind.FunctionPointer
+                || type.IsRefLikeType)
+            {
+                return null;
+            }
+
+            if (IsServiceProvider(type))
+            {
+                return new ConstructorParameterModel("global::System.IServiceProvider", ParameterSource.ServiceProvider, null, false);
+            }
+
+            // A reference type's top-level '?' only says the constructor accepts null; the service resolved is the same.
+            string typeName = (type.IsReferenceType ? type.WithNullableAnnotation(NullableAnnotation.NotAnnotated) : type)
+                .ToDisplayString(s_typeNameFormat);
+
+            if (!parameter.IsOptional)
+            {
+                // GetRequired<T> constrains T to notnull, which a Nullable<T> parameter cannot satisfy without a default.
+                return IsNullableValueType(type) ? null : new ConstructorParameterModel(typeName, ParameterSource.Required, null, false);
+            }
+
+            string? defaultValue = parameter.HasExplicitDefaultValue
+                ? FormatDefaultValue(type, parameter.ExplicitDefaultValue)
+                : "default";
+            if (defaultValue is null)
+            {
+                return null;
+            }
+
+            bool suppressNullWarning = type.IsReferenceType && type.NullableAnnotation == NullableAnnotation.NotAnnotated;
+            return new ConstructorParameterModel(typeName, ParameterSource.Optional, defaultValue, suppressNullWarning);
+        }
+
+        private static bool IsServiceProvider(ITypeSymbol type)
+            => type is INamedTypeSymbol { Name: "IServiceProvider", Arity: 0, ContainingType: null, ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
+
+        private static bool IsNullableValueType(ITypeSymbol type)
+            => type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
+
+        // The C# expression for a parameter's declared default value; null when it is a constant C# cannot spell
+        // (say, a [DateTimeConstant]), which makes the constructor unusable.
+        private static string? FormatDefaultValue(ITypeSymbol type, object? value)
+        {
+            if (value is null)
+            {
+                return type.IsValueType && !IsNullableValueType(type) ? "default" : "null";
+            }
+
+            ITypeSymbol valueType = IsNullableValueType(type) ? ((INamedTypeSymbol)type).TypeArguments[0] : type;
+            string? literal = FormatConstant(value);
+            if (literal is null || valueType.TypeKind != TypeKind.Enum)
+            {
+                return literal;
+            }
+
+            return "(" + valueType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + ")(" + literal + ")";
+        }
+
+        private static string? FormatConstant(object value) => value switch
+        {
+            string text => SymbolDisplay.FormatLiteral(text, quote: true),
+            char character => SymbolDisplay.FormatLiteral(character, quote: true),
+            bool flag => flag ? "true" : "false",
+            float number => FormatFloat(number),
+            double number => FormatDouble(number),
+            decimal number => number.ToString(CultureInfo.InvariantCulture) + "M",
+            sbyte number => number.ToString(CultureInfo.InvariantCulture),
+            byte number => number.ToString(CultureInfo.InvariantCulture),
+            short number => number.ToString(CultureInfo.InvariantCulture),
+            ushort number => number.ToString(CultureInfo.InvariantCulture),
+            int number => number.ToString(CultureInfo.InvariantCulture),
+            uint number => number.ToString(CultureInfo.InvariantCulture) + "U",
+            long number => number.ToString(CultureInfo.InvariantCulture) + "L",
+            ulong number => number.ToString(CultureInfo.InvariantCulture) + "UL",
+            _ => null,
+        };
+
+        private static string FormatFloat(float number)
+        {
+            if (float.IsNaN(number))
+            {
+                return "float.NaN";
+            }
+
+            if (float.IsInfinity(number))
+            {
+                return number > 0 ? "float.PositiveInfinity" : "float.NegativeInfinity";
+            }
+
+            return number.ToString("R", CultureInfo.InvariantCulture) + "F";
+        }
+
+        private static string FormatDouble(double number)
+        {
+            if (double.IsNaN(number))
+            {
+                return "double.NaN";
+            }
+
+            if (double.IsInfinity(number))
+            {
+                return number > 0 ? "double.PositiveInfinity" : "double.NegativeInfinity";
+            }
+
+            return number.ToString("R", CultureInfo.InvariantCulture) + "D";
+        }
+
+        private static RegistrationModel? ParseRegistration(AttributeData attribute)
+        {
+            if (attribute.ConstructorArguments.Length != 1
+                || attribute.ConstructorArguments[0].Value is not string name
+                || !HttpTokenGrammar.IsToken(name))
+            {
+                return null;
+            }
+
+            string? versions = null;
+            string? subProtocols = null;
+            foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+            {
+                if (argument.Value.Kind == TypedConstantKind.Error)
+                {
+                    return null;
+                }
+
+                switch (argument.Key)
+                {
+                    case VersionsProperty:
+                        versions = argument.Value.Value as string;
+                        break;
+                    case SubProtocolsProperty:
+                        subProtocols = argument.Value.Value as string;
+                        break;
+                }
+            }
+
+            if (!TryParseTokenList(versions, out EquatableArray<string> parsedVersions)
+                || !TryParseTokenList(subProtocols, out EquatableArray<string> parsedSubProtocols))
+            {
+                return null;
+            }
+
+            return new RegistrationModel(name, parsedVersions, parsedSubProtocols);
+        }
+
+        // The attribute's lists are comma-separated; each element, trimmed of spaces and tabs, must be a distinct token
+        // (compared case-insensitively), which is what UpgradeRegistration checks at run time.
+        private static bool TryParseTokenList(string? list, out EquatableArray<string> tokens)
+        {
+            if (string.IsNullOrEmpty(list))
+            {
+                tokens = EquatableArray<string>.Empty;
+                return true;
+            }
+
+            string[] elements = list!.Split(',');
+            for (int i = 0; i < elements.Length; i++)
+            {
+                string element = HttpTokenGrammar.TrimWhitespace(elements[i].AsSpan()).ToString();
+                if (!HttpTokenGrammar.IsToken(element))
+                {
+                    tokens = default;
+                    return false;
+                }
+
+                for (int j = 0; j < i; j++)
+                {
+                    if (string.Equals(elements[j], element, StringComparison.OrdinalIgnoreCase))
+                    {
+                        tokens = default;
+                        return false;
+                    }
+                }
+
+                elements[i] = element;
+            }
+
+            tokens = new EquatableArray<string>(elements);
+            return true;
+        }
+    }
+}

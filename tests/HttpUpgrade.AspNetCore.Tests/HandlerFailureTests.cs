@@ -1,0 +1,48 @@
+using System;
+using System.Net.WebSockets;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Xunit;
+
+namespace HttpUpgrade.AspNetCore.Tests;
+
+/// <summary>What a client sees when the app's handler cannot be built or fails.</summary>
+public sealed class HandlerFailureTests(KestrelFixture server) : IClassFixture<KestrelFixture>
+{
+    [Fact]
+    public async Task HandlerWithAnUnregisteredDependency_Is500_NeverA101()
+    {
+        await using RawConnection connection = await RawConnection.OpenAsync(server.Port);
+        await connection.SendAsync("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: needs-service\r\n\r\n");
+
+        RawResponseHead head = await connection.ReadHeadAsync();
+        Assert.Equal("HTTP/1.1 500 Internal Server Error", head.StatusLine);
+        Assert.Empty(head.Values("Upgrade"));
+        Assert.Equal(["text/plain; charset=utf-8"], head.Values("Content-Type"));
+        Assert.Equal("The upgrade handler could not be created.\n", await connection.ReadBodyAsync(head));
+
+        LogEntry entry = await server.Logs.WaitForAsync("HandlerCreationFailed", e => e.Message.Contains(nameof(UnresolvableHandler), StringComparison.Ordinal));
+        Assert.Equal("HttpUpgrade.AspNetCore", entry.Category);
+        Assert.Equal(LogLevel.Error, entry.Level);
+        Assert.IsType<InvalidOperationException>(entry.Exception);
+        Assert.Contains(nameof(UnregisteredService), entry.Exception!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WebSocketHandlerThatThrows_ClosesWith1011_AndIsLogged()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var client = new ClientWebSocket();
+        client.Options.AddSubProtocol("test.throws");
+        await client.ConnectAsync(server.WebSocketUri("/ws"), timeout.Token);
+        Assert.Equal("test.throws", client.SubProtocol);
+
+        ValueWebSocketReceiveResult received = await client.ReceiveAsync(new byte[64].AsMemory(), timeout.Token);
+        Assert.Equal(WebSocketMessageType.Close, received.MessageType);
+        Assert.Equal(WebSocketCloseStatus.InternalServerError, client.CloseStatus);
+
+        LogEntry entry = await server.Logs.WaitForAsync("WebSocketHandlerFailed", e => e.Exception?.Message == ThrowingWebSocketHandler.Failure);
+        Assert.Equal(LogLevel.Error, entry.Level);
+    }
+}

@@ -1,0 +1,54 @@
+using System;
+using BenchmarkDotNet.Attributes;
+using HttpUpgrade.Generated;
+
+namespace HttpUpgrade.Benchmarks;
+
+/// <summary>
+/// The cost of one negotiation decision. The baseline is the one piece of work no WebSocket server can skip —
+/// SHA-1 and base64 of the key (RFC 6455 §4.2.2) — so the ratio shows what parsing, dispatch and validation add on top.
+/// </summary>
+[MemoryDiagnoser]
+public class NegotiationBenchmarks
+{
+    private const string SampleKey = "dGhlIHNhbXBsZSBub25jZQ==";
+
+    private readonly UpgradeNegotiator _negotiator = new(UpgradeHandlerRegistry.Instance, new UpgradeNegotiatorOptions { RequireUpgrade = true });
+    private readonly char[] _accept = new char[UpgradeDecision.WebSocketAcceptLength];
+
+    private readonly BenchmarkRequest _webSocket = new(
+        "GET",
+        (UpgradeRequestHeader.Host, "server.example.com"),
+        (UpgradeRequestHeader.Connection, "keep-alive, Upgrade"),
+        (UpgradeRequestHeader.Upgrade, "websocket"),
+        (UpgradeRequestHeader.SecWebSocketKey, SampleKey),
+        (UpgradeRequestHeader.SecWebSocketVersion, "13"),
+        (UpgradeRequestHeader.SecWebSocketProtocol, "chat.v3, chat.v1"));
+
+    private readonly BenchmarkRequest _raw = new(
+        "GET",
+        (UpgradeRequestHeader.Host, "server.example.com"),
+        (UpgradeRequestHeader.Connection, "Upgrade"),
+        (UpgradeRequestHeader.Upgrade, "foo/2, Echo/1"));
+
+    private readonly BenchmarkRequest _plain = new(
+        "GET",
+        (UpgradeRequestHeader.Host, "server.example.com"),
+        (UpgradeRequestHeader.Connection, "keep-alive"));
+
+    [Benchmark(Baseline = true, Description = "SHA-1 + base64 of the key only")]
+    public char ComputeAcceptOnly()
+    {
+        WebSocketHandshake.ComputeAccept(SampleKey, _accept);
+        return _accept[0];
+    }
+
+    [Benchmark(Description = "Negotiate: RFC 6455 handshake with subprotocol choice")]
+    public int NegotiateWebSocket() => _negotiator.Negotiate(_webSocket).StatusCode;
+
+    [Benchmark(Description = "Negotiate: raw token, second offer matches")]
+    public int NegotiateRaw() => _negotiator.Negotiate(_raw).StatusCode;
+
+    [Benchmark(Description = "Negotiate: not an upgrade (426)")]
+    public int NegotiatePlainRequest() => _negotiator.Negotiate(_plain).StatusCode;
+}

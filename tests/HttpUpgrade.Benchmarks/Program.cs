@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(HttpUpgrade.Benchmarks.NegotiationBenchmarks).Assembly).Run(args);
