@@ -322,7 +322,7 @@ public sealed class UpgradeNegotiator
 
     Selected:
         Span<char> accept = stackalloc char[UpgradeDecision.WebSocketAcceptLength];
-        WebSocketHandshake.ComputeAccept(key, accept);
+        WebSocketHandshake.ComputeAcceptUnchecked(key, accept);
         return UpgradeDecision.AcceptWebSocket(selected!, FindWebSocketVersion(selected!, offered)!, selectedSubProtocol, accept);
     }
 

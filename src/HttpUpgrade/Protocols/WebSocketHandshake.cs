@@ -51,9 +51,15 @@ public static class WebSocketHandshake
             throw new ArgumentException($"The destination must hold {UpgradeDecision.WebSocketAcceptLength} characters.", nameof(destination));
         }
 
+        ComputeAcceptUnchecked(key, destination);
+    }
+
+    /// <summary>The accept computation for a key the caller has already validated with <see cref="IsValidKey"/>.</summary>
+    internal static void ComputeAcceptUnchecked(ReadOnlySpan<char> key, Span<char> destination)
+    {
         Span<byte> input = stackalloc byte[KeyLength + KeyGuid.Length];
         Encoding.ASCII.GetBytes(key, input);
-        Encoding.ASCII.GetBytes(KeyGuid, input.Slice(KeyLength));
+        "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"u8.CopyTo(input.Slice(KeyLength));
         Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
         SHA1.HashData(input, hash);
         Convert.TryToBase64Chars(hash, destination, out _);
