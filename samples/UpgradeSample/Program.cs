@@ -3,24 +3,32 @@ using System.Threading;
 using System.Threading.Tasks;
 using HttpUpgrade;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using UpgradeSample;
 
 var builder = WebApplication.CreateSlimBuilder(args);
+builder.WebHost.UseKestrelHttpsConfiguration();   // lets Kestrel:Endpoints configure HTTPS (and so HTTP/2 for browsers)
 builder.Services.AddSingleton<ChatRoom>();
 builder.Services.AddUpgradeHandlers();      // generated for this assembly: registers ChatHandler and EchoHandler
 var app = builder.Build();
 
-app.MapGet("/", (HttpRequest request) => $"""
+app.UseDefaultFiles();                      // "/" serves wwwroot/index.html, a chat page that opens a WebSocket to /chat
+app.UseStaticFiles();
+app.MapGet("/about", (HttpRequest request) => $"""
     HttpUpgrade sample. /chat is upgrade-only; plain requests there get 426 Upgrade Required.
-      WebSocket chat: connect to ws://{request.Host}/chat with subprotocol chat.v2 or chat.v1;
-                      every text message is broadcast to everyone in the room, sender included.
+      WebSocket chat: open http://{request.Host}/ in a browser, or connect to ws://{request.Host}/chat
+                      with subprotocol chat.v2 or chat.v1; every text message is broadcast to everyone
+                      in the room, sender included. Over HTTPS, browsers use HTTP/2 (RFC 8441).
       Raw echo:       send 'Connection: Upgrade' and 'Upgrade: echo/1' to /chat;
                       after the 101, every byte you send comes back.
 
     """);
-app.MapUpgrade("/chat");                    // WebSocket and echo/1 on one URL: the client's Upgrade header picks
+
+// WebSocket and echo/1 on one URL: the client's Upgrade header (or HTTP/2 :protocol) picks. Same-origin browsers only,
+// and permessage-deflate for clients that offer it.
+app.MapUpgrade("/chat", options => options.WebSocketDeflate = new WebSocketDeflateOptions());
 app.Run();
 
 [UpgradeProtocol("websocket", Versions = "13", SubProtocols = "chat.v2, chat.v1")]

@@ -1,5 +1,6 @@
 using System;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
@@ -12,12 +13,19 @@ namespace HttpUpgrade.AspNetCore;
 internal readonly struct HttpRequestUpgradeView : IUpgradeRequest
 {
     private readonly IHeaderDictionary _headers;
+    private readonly string _scheme;
+    private readonly string? _protocol;
 
     public HttpRequestUpgradeView(HttpRequest request)
     {
         Method = request.Method;
         HttpVersion = ToUpgradeVersion(request.Protocol);
         _headers = request.Headers;
+        _scheme = request.Scheme;
+
+        // Kestrel presents an HTTP/2 or HTTP/3 extended CONNECT's :protocol through this feature, not as a header.
+        IHttpExtendedConnectFeature? connect = request.HttpContext.Features.Get<IHttpExtendedConnectFeature>();
+        _protocol = connect is { IsExtendedConnect: true } ? connect.Protocol : null;
     }
 
     public string Method { get; }
@@ -42,6 +50,9 @@ internal readonly struct HttpRequestUpgradeView : IUpgradeRequest
         // IHeaderDictionary.ContentLength is the parsed number; the negotiator reads the field lines as sent.
         UpgradeRequestHeader.ContentLength => _headers[HeaderNames.ContentLength],
         UpgradeRequestHeader.TransferEncoding => _headers.TransferEncoding,
+        UpgradeRequestHeader.Expect => _headers.Expect,
+        UpgradeRequestHeader.Scheme => _scheme,
+        UpgradeRequestHeader.Protocol => _protocol,
         _ => StringValues.Empty,
     };
 

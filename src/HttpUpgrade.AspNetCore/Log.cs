@@ -11,8 +11,8 @@ internal static partial class Log
     [LoggerMessage(1, LogLevel.Debug, "Upgrade request for {Path} answered {StatusCode}: {Reason}.", EventName = "UpgradeRejected")]
     public static partial void UpgradeRejected(ILogger logger, string path, int statusCode, UpgradeReason reason);
 
-    [LoggerMessage(2, LogLevel.Debug, "Switching protocols for {Path} to '{Upgrade}', handled by {Handler}.", EventName = "SwitchingProtocols")]
-    public static partial void SwitchingProtocols(ILogger logger, string path, string upgrade, string handler);
+    [LoggerMessage(2, LogLevel.Debug, "Switching protocols for {Path} to '{Upgrade}' over {HttpProtocol}, handled by {Handler}.", EventName = "SwitchingProtocols")]
+    public static partial void SwitchingProtocols(ILogger logger, string path, string upgrade, string httpProtocol, string handler);
 
     [LoggerMessage(3, LogLevel.Warning, "The server cannot upgrade the request for {Path} (no IHttpUpgradeFeature, or it reports the request as not upgradable); answered 426.", EventName = "ServerCannotUpgrade")]
     public static partial void ServerCannotUpgrade(ILogger logger, string path);

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Net.WebSockets;
@@ -23,17 +24,37 @@ internal sealed class UpgradeEndpoint
     private const string UpgradeFailedMessage = "The server could not switch protocols; try again later.";
     private const string HandlerFailedDescription = "The server's handler failed.";
 
+    private const string ShuttingDownMessage = "The server is shutting down.";
+
     private readonly UpgradeNegotiator _negotiator;
     private readonly ILogger _logger;
     private readonly TimeSpan _keepAliveInterval;
+    private readonly TimeSpan _keepAliveTimeout;
     private readonly TimeSpan _closeTimeout;
+    private readonly ConcurrentDictionary<UpgradedConnection, byte> _open = new();
+    private volatile bool _stopping;
 
     public UpgradeEndpoint(UpgradeNegotiator negotiator, UpgradeEndpointOptions options, ILogger logger)
     {
         _negotiator = negotiator;
         _logger = logger;
         _keepAliveInterval = options.WebSocketKeepAliveInterval;
+        _keepAliveTimeout = options.WebSocketKeepAliveTimeout;
         _closeTimeout = options.CloseTimeout;
+    }
+
+    /// <summary>
+    /// Called when the host starts to stop: every open WebSocket gets a 1001 (Going Away) close frame and its handler
+    /// the close timeout to finish, after which its <c>aborted</c> token is cancelled; raw handlers are cancelled at once.
+    /// New upgrades are refused with 503 from now on.
+    /// </summary>
+    public void BeginShutdown()
+    {
+        _stopping = true;
+        foreach (UpgradedConnection connection in _open.Keys)
+        {
+            connection.BeginShutdown();
+        }
     }
 
     public Task InvokeAsync(HttpContext context)
@@ -58,11 +79,32 @@ internal sealed class UpgradeEndpoint
     private async Task AcceptAsync(HttpContext context, UpgradeDecision decision)
     {
         UpgradeRegistration registration = decision.Registration!;
-        IHttpUpgradeFeature? upgradeFeature = context.Features.Get<IHttpUpgradeFeature>();
-        if (upgradeFeature is null || !upgradeFeature.IsUpgradableRequest)
+        IHttpUpgradeFeature? upgradeFeature = null;
+        IHttpExtendedConnectFeature? connectFeature = null;
+        if (decision.IsExtendedConnect)
         {
-            Log.ServerCannotUpgrade(_logger, PathOf(context));
-            await WriteUpgradeRequiredAsync(context, ServerCannotUpgradeMessage);
+            connectFeature = context.Features.Get<IHttpExtendedConnectFeature>();
+            if (connectFeature is null || !connectFeature.IsExtendedConnect)
+            {
+                Log.ServerCannotUpgrade(_logger, PathOf(context));
+                await WriteTextAsync(context, StatusCodes.Status426UpgradeRequired, [], ServerCannotUpgradeMessage);
+                return;
+            }
+        }
+        else
+        {
+            upgradeFeature = context.Features.Get<IHttpUpgradeFeature>();
+            if (upgradeFeature is null || !upgradeFeature.IsUpgradableRequest)
+            {
+                Log.ServerCannotUpgrade(_logger, PathOf(context));
+                await WriteUpgradeRequiredAsync(context, ServerCannotUpgradeMessage);
+                return;
+            }
+        }
+
+        if (_stopping)
+        {
+            await WriteTextAsync(context, StatusCodes.Status503ServiceUnavailable, [], ShuttingDownMessage);
             return;
         }
 
@@ -91,7 +133,7 @@ internal sealed class UpgradeEndpoint
                 return;
             }
 
-            Stream? transport = await SwitchProtocolsAsync(context, upgradeFeature, decision);
+            Stream? transport = await SwitchProtocolsAsync(context, upgradeFeature, connectFeature, decision);
             if (transport is null)
             {
                 return;
@@ -102,11 +144,19 @@ internal sealed class UpgradeEndpoint
 
             if (webSocketHandler is not null)
             {
-                await RunWebSocketAsync(webSocketHandler, upgradeContext, context.RequestAborted);
+                await RunWebSocketAsync(webSocketHandler, upgradeContext, decision.Deflate, context.RequestAborted);
             }
             else
             {
-                await RunUpgradeHandlerAsync(upgradeHandler!, upgradeContext, context);
+                using UpgradedConnection connection = Track(new UpgradedConnection(this, null, context.RequestAborted));
+                try
+                {
+                    await RunUpgradeHandlerAsync(upgradeHandler!, upgradeContext, context, connection.Aborted);
+                }
+                finally
+                {
+                    _open.TryRemove(connection, out _);
+                }
             }
         }
         finally
@@ -115,16 +165,24 @@ internal sealed class UpgradeEndpoint
         }
     }
 
-    /// <summary>Sends the 101 and returns the upgraded connection, or answers an error and returns null.</summary>
-    private async Task<Stream?> SwitchProtocolsAsync(HttpContext context, IHttpUpgradeFeature upgradeFeature, UpgradeDecision decision)
+    /// <summary>
+    /// Sends the 101 (HTTP/1.1) or the 200 (extended CONNECT) and returns the upgraded connection, or answers an error
+    /// and returns null.
+    /// </summary>
+    private async Task<Stream?> SwitchProtocolsAsync(
+        HttpContext context, IHttpUpgradeFeature? upgradeFeature, IHttpExtendedConnectFeature? connectFeature, UpgradeDecision decision)
     {
         UpgradeRegistration registration = decision.Registration!;
         IHeaderDictionary headers = context.Response.Headers;
 
-        // RFC 9110 §7.8: the 101 names the one protocol switched to, with the "upgrade" connection option. Kestrel
-        // writes "Connection: Upgrade" itself on a 101; assigning it here keeps other servers correct and still yields one field line.
-        headers.Connection = "Upgrade";
-        headers.Upgrade = decision.Upgrade;
+        if (!decision.IsExtendedConnect)
+        {
+            // RFC 9110 §7.8: the 101 names the one protocol switched to, with the "upgrade" connection option. Kestrel
+            // writes "Connection: Upgrade" itself on a 101; assigning it here keeps other servers correct and still yields one field line.
+            headers.Connection = "Upgrade";
+            headers.Upgrade = decision.Upgrade;
+        }
+
         if (decision.HasWebSocketAccept)
         {
             headers.SecWebSocketAccept = decision.GetWebSocketAccept();
@@ -135,10 +193,16 @@ internal sealed class UpgradeEndpoint
             headers.SecWebSocketProtocol = decision.SubProtocol;
         }
 
-        Log.SwitchingProtocols(_logger, PathOf(context), decision.Upgrade!, registration.HandlerName);
+        if (decision.Deflate.IsNegotiated)
+        {
+            headers.SecWebSocketExtensions = decision.Deflate.ToHeaderValue();
+        }
+
+        Log.SwitchingProtocols(_logger, PathOf(context), decision.Upgrade ?? registration.Name, context.Request.Protocol, registration.HandlerName);
         try
         {
-            return await upgradeFeature.UpgradeAsync();
+            // RFC 8441 §5: over HTTP/2 the server accepts with a 200 on the stream, which then carries the protocol.
+            return decision.IsExtendedConnect ? await connectFeature!.AcceptAsync() : await upgradeFeature!.UpgradeAsync();
         }
         catch (Exception exception)
         {
@@ -158,40 +222,65 @@ internal sealed class UpgradeEndpoint
         }
     }
 
-    private async Task RunWebSocketAsync(IWebSocketHandler handler, UpgradeContext upgradeContext, CancellationToken aborted)
+    /// <summary>Registers an open connection; one opened while the host is already stopping is told so at once.</summary>
+    private UpgradedConnection Track(UpgradedConnection connection)
+    {
+        _open.TryAdd(connection, 0);
+        if (_stopping)
+        {
+            connection.BeginShutdown();
+        }
+
+        return connection;
+    }
+
+    private async Task RunWebSocketAsync(IWebSocketHandler handler, UpgradeContext upgradeContext, WebSocketDeflateParameters deflate, CancellationToken requestAborted)
     {
         string handlerName = upgradeContext.Registration.HandlerName;
-        using WebSocket socket = WebSocket.CreateFromStream(upgradeContext.Transport, new WebSocketCreationOptions
+        using WebSocket socket = WebSocket.CreateFromStream(new AbortableTransport(upgradeContext.Transport), new WebSocketCreationOptions
         {
             IsServer = true,
             SubProtocol = upgradeContext.SubProtocol,
             KeepAliveInterval = _keepAliveInterval,
+            KeepAliveTimeout = _keepAliveTimeout,
+            DangerousDeflateOptions = deflate.ToDeflateOptions(),
         });
 
+        // The handler's token is cancelled when the client goes away and, after a 1001 close, when the host shuts down.
+        using UpgradedConnection connection = Track(new UpgradedConnection(this, socket, requestAborted));
+        CancellationToken aborted = connection.Aborted;
         try
         {
-            await handler.OnConnectedAsync(socket, upgradeContext, aborted);
-        }
-        catch (Exception exception) when (aborted.IsCancellationRequested || socket.State == WebSocketState.Aborted)
-        {
-            Log.ConnectionAborted(_logger, handlerName, upgradeContext.Protocol, exception);
-            return;
-        }
-        catch (Exception exception)
-        {
-            Log.WebSocketHandlerFailed(_logger, handlerName, exception);
-            await CloseAsync(socket, WebSocketCloseStatus.InternalServerError, HandlerFailedDescription, aborted);
-            return;
-        }
+            try
+            {
+                await handler.OnConnectedAsync(socket, upgradeContext, aborted);
+            }
+            catch (Exception exception) when (aborted.IsCancellationRequested || socket.State == WebSocketState.Aborted)
+            {
+                Log.ConnectionAborted(_logger, handlerName, upgradeContext.Protocol, exception);
+                return;
+            }
+            catch (Exception exception)
+            {
+                Log.WebSocketHandlerFailed(_logger, handlerName, exception);
+                await CloseAsync(socket, WebSocketCloseStatus.InternalServerError, HandlerFailedDescription, requestAborted);
+                return;
+            }
 
-        // RFC 6455 §7.1.2: the connection ends with a closing handshake, whether or not the handler started one.
-        await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, null, aborted);
-        Log.HandlerCompleted(_logger, handlerName, upgradeContext.Protocol);
+            // RFC 6455 §7.1.2: the connection ends with a closing handshake, whether or not the handler started one.
+            await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, null, requestAborted);
+            Log.HandlerCompleted(_logger, handlerName, upgradeContext.Protocol);
+        }
+        finally
+        {
+            _open.TryRemove(connection, out _);
+        }
     }
 
     private async Task CloseAsync(WebSocket socket, WebSocketCloseStatus status, string? description, CancellationToken aborted)
     {
-        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        // CloseSent: the server's own close (a shutdown's 1001) is out; what is left is the client's answer.
+        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived or WebSocketState.CloseSent))
         {
             return;
         }
@@ -214,10 +303,9 @@ internal sealed class UpgradeEndpoint
         }
     }
 
-    private async Task RunUpgradeHandlerAsync(IUpgradeHandler handler, UpgradeContext upgradeContext, HttpContext context)
+    private async Task RunUpgradeHandlerAsync(IUpgradeHandler handler, UpgradeContext upgradeContext, HttpContext context, CancellationToken aborted)
     {
         string handlerName = upgradeContext.Registration.HandlerName;
-        CancellationToken aborted = context.RequestAborted;
         try
         {
             await handler.HandleAsync(upgradeContext, aborted);
@@ -282,4 +370,79 @@ internal sealed class UpgradeEndpoint
     }
 
     private static string PathOf(HttpContext context) => context.Request.Path.Value ?? "/";
+
+    /// <summary>
+    /// One connection a handler owns: the token it was given (the client's abort linked with the host's shutdown), and
+    /// its WebSocket, if any, so that a shutdown can say goodbye on it.
+    /// </summary>
+    private sealed class UpgradedConnection : IDisposable
+    {
+        private readonly UpgradeEndpoint _endpoint;
+        private readonly CancellationTokenSource _aborted;
+        private int _shuttingDown;
+
+        public UpgradedConnection(UpgradeEndpoint endpoint, WebSocket? socket, CancellationToken requestAborted)
+        {
+            _endpoint = endpoint;
+            Socket = socket;
+            _aborted = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+            Aborted = _aborted.Token;
+        }
+
+        public CancellationToken Aborted { get; }
+
+        public WebSocket? Socket { get; }
+
+        public void BeginShutdown()
+        {
+            if (Interlocked.Exchange(ref _shuttingDown, 1) != 0)
+            {
+                return;
+            }
+
+            if (Socket is { } socket)
+            {
+                _ = SayGoingAwayAsync(socket);
+            }
+            else
+            {
+                // A raw protocol has no goodbye this library could send: the handler is told to stop.
+                Cancel();
+            }
+        }
+
+        public void Dispose()
+        {
+            // Mark it so a shutdown that races with the end of the handler leaves the disposed source alone.
+            Interlocked.Exchange(ref _shuttingDown, 1);
+            _aborted.Dispose();
+        }
+
+        private async Task SayGoingAwayAsync(WebSocket socket)
+        {
+            try
+            {
+                // RFC 6455 §7.4.1: 1001 "indicates that an endpoint is 'going away', such as a server going down". The
+                // handler then sees the client's answering close frame and returns; if it does not in time, its token is cancelled.
+                _aborted.CancelAfter(_endpoint._closeTimeout);
+                await socket.CloseOutputAsync(WebSocketCloseStatus.EndpointUnavailable, ShuttingDownMessage, Aborted);
+            }
+            catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException or InvalidOperationException)
+            {
+                Log.CloseFailed(_endpoint._logger, exception);
+            }
+        }
+
+        private void Cancel()
+        {
+            try
+            {
+                _aborted.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The handler ended meanwhile.
+            }
+        }
+    }
 }

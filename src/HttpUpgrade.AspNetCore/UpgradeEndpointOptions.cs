@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Net.WebSockets;
 using System.Threading;
 
 namespace HttpUpgrade.AspNetCore;
@@ -7,8 +9,11 @@ namespace HttpUpgrade.AspNetCore;
 public sealed class UpgradeEndpointOptions
 {
     private TimeSpan _webSocketKeepAliveInterval = TimeSpan.FromSeconds(30);
+    private TimeSpan _webSocketKeepAliveTimeout = Timeout.InfiniteTimeSpan;
     private TimeSpan _closeTimeout = TimeSpan.FromSeconds(5);
     private int _maxOffers = 8;
+    private UnmatchedSubProtocolBehavior _unmatchedSubProtocol = UnmatchedSubProtocolBehavior.Reject;
+    private readonly List<(string HandlerName, Action<UpgradeHandlerOptions> Configure)> _handlers = [];
 
     /// <summary>
     /// How often the server sends an unsolicited WebSocket pong to keep intermediaries from closing an idle connection
@@ -33,8 +38,33 @@ public sealed class UpgradeEndpointOptions
     }
 
     /// <summary>
+    /// When positive, each keep-alive is a WebSocket ping (RFC 6455 §5.5.2) and a connection whose client has not answered
+    /// with a pong within this time is aborted; <see cref="Timeout.InfiniteTimeSpan"/> (the default) or
+    /// <see cref="TimeSpan.Zero"/> sends unsolicited pongs and never waits for an answer.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative and not <see cref="Timeout.InfiniteTimeSpan"/>.</exception>
+    public TimeSpan WebSocketKeepAliveTimeout
+    {
+        get => _webSocketKeepAliveTimeout;
+        set
+        {
+            if (value < TimeSpan.Zero && value != Timeout.InfiniteTimeSpan)
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(WebSocketKeepAliveTimeout),
+                    value,
+                    "WebSocketKeepAliveTimeout must be positive, TimeSpan.Zero or Timeout.InfiniteTimeSpan (both send pongs without waiting for an answer).");
+            }
+
+            _webSocketKeepAliveTimeout = value;
+        }
+    }
+
+    /// <summary>
     /// How long the server waits for the client's answer when it completes a WebSocket closing handshake after the
-    /// handler returns (RFC 6455 §7.1.2); the connection is aborted when it expires. Default 5 seconds.
+    /// handler returns (RFC 6455 §7.1.2), and, when the host shuts down, how long a WebSocket handler has after the
+    /// server's 1001 (Going Away) close before its <c>aborted</c> token is cancelled. The connection is aborted when it
+    /// expires. Default 5 seconds.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is not positive and not <see cref="Timeout.InfiniteTimeSpan"/>.</exception>
     public TimeSpan CloseTimeout
@@ -69,4 +99,70 @@ public sealed class UpgradeEndpointOptions
             _maxOffers = value;
         }
     }
+
+    /// <summary>
+    /// Browser origins (<c>scheme://host[:port]</c>) allowed to open a WebSocket here. Empty, the default, means the
+    /// same origin as the request only; a handshake from any other origin is answered <c>403 Forbidden</c> before a
+    /// handler is created. A handshake without <c>Origin</c> (a non-browser client) is always allowed.
+    /// </summary>
+    public IList<string> AllowedOrigins { get; } = new List<string>();
+
+    /// <summary>Allows a WebSocket handshake from every origin, ignoring <see cref="AllowedOrigins"/>. Default false.</summary>
+    public bool AllowAnyOrigin { get; set; }
+
+    /// <summary>
+    /// What happens when a WebSocket handshake agrees on no subprotocol and every handler that could serve it declares
+    /// subprotocols. Default <see cref="UnmatchedSubProtocolBehavior.Reject"/> (400).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined member.</exception>
+    public UnmatchedSubProtocolBehavior UnmatchedSubProtocol
+    {
+        get => _unmatchedSubProtocol;
+        set
+        {
+            if (!Enum.IsDefined(value))
+            {
+                throw new ArgumentOutOfRangeException(nameof(UnmatchedSubProtocol), value, "UnmatchedSubProtocol must be Reject or ServeWithoutSubProtocol.");
+            }
+
+            _unmatchedSubProtocol = value;
+        }
+    }
+
+    /// <summary>
+    /// permessage-deflate (RFC 7692) for every WebSocket handler of this endpoint: the largest windows and the context
+    /// takeover the server agrees to; what the client offers can only make them smaller. Null, the default, declines
+    /// every offer. Compression of data that mixes secrets with attacker-chosen text is open to CRIME/BREACH-style
+    /// attacks, hence the "Dangerous" in <see cref="WebSocketCreationOptions.DangerousDeflateOptions"/>.
+    /// </summary>
+    public WebSocketDeflateOptions? WebSocketDeflate { get; set; }
+
+    /// <summary>
+    /// Settings for the handler class <typeparamref name="THandler"/> on this endpoint, applied after the endpoint-wide
+    /// ones (so <c>options.ForHandler&lt;ChatHandler&gt;(h =&gt; h.WebSocketDeflate = new())</c> turns compression on for
+    /// that handler alone).
+    /// </summary>
+    /// <returns>These options, for chaining.</returns>
+    public UpgradeEndpointOptions ForHandler<THandler>(Action<UpgradeHandlerOptions> configure)
+        where THandler : class
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+
+        // Generated registrations name their handler by its full name with '.' between nested types.
+        string name = (typeof(THandler).FullName ?? typeof(THandler).Name).Replace('+', '.');
+        _handlers.Add((name, configure));
+        return this;
+    }
+
+    internal IReadOnlyList<(string HandlerName, Action<UpgradeHandlerOptions> Configure)> HandlerConfigurations => _handlers;
+}
+
+/// <summary>Settings of one handler class on one <c>MapUpgrade</c> endpoint.</summary>
+public sealed class UpgradeHandlerOptions
+{
+    /// <summary>
+    /// permessage-deflate for this WebSocket handler; starts as the endpoint's
+    /// <see cref="UpgradeEndpointOptions.WebSocketDeflate"/>, null turns it off.
+    /// </summary>
+    public WebSocketDeflateOptions? WebSocketDeflate { get; set; }
 }

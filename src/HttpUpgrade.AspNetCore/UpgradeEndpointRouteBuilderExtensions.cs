@@ -6,6 +6,7 @@ using HttpUpgrade;
 using HttpUpgrade.AspNetCore;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -48,13 +49,54 @@ public static class UpgradeEndpointRouteBuilderExtensions
         configure(options);
 
         IServiceProvider services = endpoints.ServiceProvider;
-        var negotiator = new UpgradeNegotiator(
-            ResolveRegistry(services, pattern),
-            new UpgradeNegotiatorOptions { RequireUpgrade = true, MaxOffers = options.MaxOffers });
+        IUpgradeRegistry registry = ResolveRegistry(services, pattern);
+        var negotiator = new UpgradeNegotiator(registry, CreateNegotiatorOptions(registry, options, pattern));
         ILogger logger = services.GetService<ILoggerFactory>()?.CreateLogger(Log.Category) ?? NullLogger.Instance;
         var endpoint = new UpgradeEndpoint(negotiator, options, logger);
 
+        // RFC 6455 §7.4.1: a server going away closes its WebSockets with 1001 rather than dropping them.
+        services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(static state => ((UpgradeEndpoint)state!).BeginShutdown(), endpoint);
+
         return endpoints.Map(pattern, endpoint.InvokeAsync).WithDisplayName("Upgrade " + pattern);
+    }
+
+    private static UpgradeNegotiatorOptions CreateNegotiatorOptions(IUpgradeRegistry registry, UpgradeEndpointOptions options, string pattern)
+    {
+        var negotiatorOptions = new UpgradeNegotiatorOptions
+        {
+            RequireUpgrade = true,
+            MaxOffers = options.MaxOffers,
+            UnmatchedSubProtocol = options.UnmatchedSubProtocol,
+            WebSocketDeflate = options.WebSocketDeflate,
+            Origin = options.AllowAnyOrigin ? WebSocketOriginPolicy.AnyOrigin
+                : options.AllowedOrigins.Count > 0 ? WebSocketOriginPolicy.AllowList(options.AllowedOrigins)
+                : WebSocketOriginPolicy.SameOrigin,
+        };
+
+        foreach ((string handlerName, Action<UpgradeHandlerOptions> configure) in options.HandlerConfigurations)
+        {
+            bool found = false;
+            foreach (UpgradeRegistration registration in registry.Registrations)
+            {
+                if (!string.Equals(registration.HandlerName, handlerName, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                found = true;
+                var handlerOptions = new UpgradeHandlerOptions { WebSocketDeflate = negotiatorOptions.GetWebSocketDeflate(registration) };
+                configure(handlerOptions);
+                negotiatorOptions.SetWebSocketDeflate(registration, handlerOptions.WebSocketDeflate);
+            }
+
+            if (!found)
+            {
+                throw new InvalidOperationException(
+                    $"MapUpgrade(\"{pattern}\"): ForHandler<{handlerName}>() names a class that is not a registered upgrade handler. Mark it with [UpgradeProtocol] and call AddUpgradeHandlers() for its assembly.");
+            }
+        }
+
+        return negotiatorOptions;
     }
 
     private static IUpgradeRegistry ResolveRegistry(IServiceProvider services, string pattern)

@@ -1,9 +1,13 @@
 using System;
 using System.Linq;
+using System.Net;
+using System.Net.WebSockets;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,20 +16,39 @@ using Xunit;
 namespace HttpUpgrade.AspNetCore.Tests;
 
 /// <summary>
-/// Real Kestrel on 127.0.0.1 and an ephemeral port, serving this assembly's generated registry. <c>/ws</c> has the
-/// default options; <c>/one-offer</c> reads a single <c>Upgrade</c> element.
+/// Real Kestrel on 127.0.0.1 and two ephemeral ports, serving this assembly's generated registry: <see cref="Port"/>
+/// speaks HTTP/1.1 only, <see cref="Http2Port"/> cleartext HTTP/2 only (prior knowledge), so extended CONNECT can be
+/// tried without TLS. The endpoints differ only in their options:
+/// <list type="bullet">
+/// <item><c>/ws</c>: the defaults (same-origin, unmatched subprotocol rejected, no compression, 30 s pongs).</item>
+/// <item><c>/rfc-example</c>: allows the origin of the RFC 6455 §1.2 example, <c>http://example.com</c>.</item>
+/// <item><c>/one-offer</c>: reads a single <c>Upgrade</c> element.</item>
+/// <item><c>/fallback</c>: serves a handshake without an agreed subprotocol.</item>
+/// <item><c>/deflate</c>: permessage-deflate for every WebSocket handler; <c>/deflate-small</c> with 10-bit windows and no context takeover.</item>
+/// <item><c>/deflate-echo-only</c>: permessage-deflate for <see cref="EchoWebSocketHandler"/> alone.</item>
+/// <item><c>/pong</c>: an unsolicited pong every 100 ms; <c>/ping</c>: a ping every 100 ms, aborted without a pong within 300 ms.</item>
+/// <item><c>/any-origin</c>: every origin allowed.</item>
+/// </list>
 /// </summary>
 public sealed class KestrelFixture : IAsyncLifetime
 {
+    public const string RfcExampleOrigin = "http://example.com";
+
     private WebApplication? _app;
 
     public RecordingLoggerProvider Logs { get; } = new();
 
     public DisposalJournal Disposals { get; } = new();
 
+    public HandlerJournal Journal { get; } = new();
+
     public int Port { get; private set; }
 
+    public int Http2Port { get; private set; }
+
     public Uri WebSocketUri(string path) => new($"ws://127.0.0.1:{Port}{path}");
+
+    public Uri Http2WebSocketUri(string path) => new($"ws://127.0.0.1:{Http2Port}{path}");
 
     public async Task InitializeAsync()
     {
@@ -35,17 +58,48 @@ public sealed class KestrelFixture : IAsyncLifetime
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(2));
         builder.Services.AddSingleton(Disposals);
+        builder.Services.AddSingleton(Journal);
         builder.Services.AddUpgradeHandlers();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http1);
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2);
+        });
 
         WebApplication app = builder.Build();
-        app.MapUpgrade("/ws");
-        app.MapUpgrade("/one-offer", options => options.MaxOffers = 1);
-        app.Urls.Add("http://127.0.0.1:0");
+        MapEndpoints(app);
         await app.StartAsync();
         _app = app;
 
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        Port = new Uri(address).Port;
+        // Kestrel reports its bound addresses in the order the endpoints were configured.
+        string[] addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.ToArray();
+        Assert.Equal(2, addresses.Length);
+        Port = new Uri(addresses[0]).Port;
+        Http2Port = new Uri(addresses[1]).Port;
+    }
+
+    /// <summary>The endpoints every Kestrel app of these tests maps.</summary>
+    public static void MapEndpoints(WebApplication app)
+    {
+        app.MapUpgrade("/ws");
+        app.MapUpgrade("/rfc-example", options => options.AllowedOrigins.Add(RfcExampleOrigin));
+        app.MapUpgrade("/one-offer", options => options.MaxOffers = 1);
+        app.MapUpgrade("/fallback", options => options.UnmatchedSubProtocol = UnmatchedSubProtocolBehavior.ServeWithoutSubProtocol);
+        app.MapUpgrade("/deflate", options => options.WebSocketDeflate = new WebSocketDeflateOptions());
+        app.MapUpgrade("/deflate-small", options => options.WebSocketDeflate = new WebSocketDeflateOptions
+        {
+            ServerMaxWindowBits = 10,
+            ClientMaxWindowBits = 10,
+            ServerContextTakeover = false,
+        });
+        app.MapUpgrade("/deflate-echo-only", options => options.ForHandler<EchoWebSocketHandler>(handler => handler.WebSocketDeflate = new WebSocketDeflateOptions()));
+        app.MapUpgrade("/pong", options => options.WebSocketKeepAliveInterval = TimeSpan.FromMilliseconds(100));
+        app.MapUpgrade("/ping", options =>
+        {
+            options.WebSocketKeepAliveInterval = TimeSpan.FromMilliseconds(100);
+            options.WebSocketKeepAliveTimeout = TimeSpan.FromMilliseconds(300);
+        });
+        app.MapUpgrade("/any-origin", options => options.AllowAnyOrigin = true);
     }
 
     public async Task DisposeAsync()

@@ -44,6 +44,8 @@ public sealed class MapUpgradeTests
         { "a negative close timeout", o => o.CloseTimeout = TimeSpan.FromSeconds(-5), nameof(UpgradeEndpointOptions.CloseTimeout) },
         { "no offers at all", o => o.MaxOffers = 0, nameof(UpgradeEndpointOptions.MaxOffers) },
         { "more offers than the negotiator reads", o => o.MaxOffers = 65, nameof(UpgradeEndpointOptions.MaxOffers) },
+        { "a negative keep-alive timeout", o => o.WebSocketKeepAliveTimeout = TimeSpan.FromSeconds(-1), nameof(UpgradeEndpointOptions.WebSocketKeepAliveTimeout) },
+        { "an undefined subprotocol behavior", o => o.UnmatchedSubProtocol = (UnmatchedSubProtocolBehavior)9, nameof(UpgradeEndpointOptions.UnmatchedSubProtocol) },
     };
 
     [Theory]
@@ -56,12 +58,40 @@ public sealed class MapUpgradeTests
     }
 
     [Fact]
+    public async Task AnAllowedOriginThatIsNotAnOrigin_FailsAtStartup()
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.Services.AddUpgradeHandlers();
+        await using WebApplication app = builder.Build();
+
+        var exception = Assert.Throws<ArgumentException>(() => app.MapUpgrade("/chat", o => o.AllowedOrigins.Add("https://example.com/chat")));
+        Assert.Contains("https://example.com/chat", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ForHandler_NamingAClassThatIsNoHandler_FailsAtStartup()
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.Services.AddUpgradeHandlers();
+        await using WebApplication app = builder.Build();
+
+        var exception = Assert.Throws<InvalidOperationException>(() => app.MapUpgrade("/chat", o => o.ForHandler<MapUpgradeTests>(h => h.WebSocketDeflate = null)));
+        Assert.Contains("HttpUpgrade.AspNetCore.Tests.MapUpgradeTests", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("/chat", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Options_HaveDocumentedDefaults_AndAcceptTheDisablingValues()
     {
         var options = new UpgradeEndpointOptions();
         Assert.Equal(TimeSpan.FromSeconds(30), options.WebSocketKeepAliveInterval);
+        Assert.Equal(Timeout.InfiniteTimeSpan, options.WebSocketKeepAliveTimeout);
         Assert.Equal(TimeSpan.FromSeconds(5), options.CloseTimeout);
         Assert.Equal(8, options.MaxOffers);
+        Assert.Empty(options.AllowedOrigins);
+        Assert.False(options.AllowAnyOrigin);
+        Assert.Equal(UnmatchedSubProtocolBehavior.Reject, options.UnmatchedSubProtocol);
+        Assert.Null(options.WebSocketDeflate);
 
         options.WebSocketKeepAliveInterval = TimeSpan.Zero;
         options.WebSocketKeepAliveInterval = Timeout.InfiniteTimeSpan;

@@ -133,6 +133,14 @@ public sealed class RawConnection : IAsyncDisposable
         return rest;
     }
 
+    /// <summary>The bytes received but not read yet.</summary>
+    public byte[] Remaining()
+    {
+        byte[] rest = _buffer.AsSpan(_start, _end - _start).ToArray();
+        _start = _end;
+        return rest;
+    }
+
     public async ValueTask DisposeAsync() => await _stream.DisposeAsync();
 
     private async Task<int> FillAsync()

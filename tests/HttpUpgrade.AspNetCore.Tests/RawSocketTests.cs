@@ -18,16 +18,17 @@ public sealed class RawSocketTests(KestrelFixture server, ITestOutputHelper outp
     private static readonly byte[] MaskedNormalClose = [0x88, 0x82, 0x37, 0xfa, 0x21, 0x3d, 0x03 ^ 0x37, 0xe8 ^ 0xfa];
     private static readonly byte[] UnmaskedNormalClose = [0x88, 0x02, 0x03, 0xe8];
 
-    private const string AllRegistered = "websocket, echo/1, needs-service, whoami/1";
+    private const string AllRegistered = "websocket, echo/1, needs-service, whoami/1, park/1, boom/1";
 
     [Fact]
     public async Task Rfc6455SampleHandshake_Switches_AndThePipelinedFrameReachesTheHandler()
     {
         await using RawConnection connection = await RawConnection.OpenAsync(server.Port);
 
-        // RFC 6455 §1.3's opening handshake, with a text frame sent in the same write, right behind the head.
+        // RFC 6455 §1.3's opening handshake, with a text frame sent in the same write, right behind the head. Its page
+        // (http://example.com) is cross-origin to server.example.com, so it goes to the endpoint that allows that origin.
         await connection.SendAsync(
-            "GET /ws HTTP/1.1\r\n" +
+            "GET /rfc-example HTTP/1.1\r\n" +
             "Host: server.example.com\r\n" +
             "Upgrade: websocket\r\n" +
             "Connection: Upgrade\r\n" +

@@ -92,3 +92,94 @@ public sealed class DisposalJournal
         return await _disposed.Reader.ReadAsync(cancellation.Token);
     }
 }
+
+/// <summary>A singleton the handlers tell what happened to them, read by the lifecycle tests.</summary>
+public sealed class HandlerJournal
+{
+    private readonly Channel<string> _events = Channel.CreateUnbounded<string>();
+
+    public void Record(string entry) => _events.Writer.TryWrite(entry);
+
+    /// <summary>Waits for an entry that starts with <paramref name="prefix"/>, skipping others.</summary>
+    public async Task<string> WaitForAsync(string prefix, TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            string entry = await _events.Reader.ReadAsync(cancellation.Token);
+            if (entry.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return entry;
+            }
+        }
+    }
+}
+
+/// <summary>Waits on its <c>aborted</c> token and records, with a per-connection id from the query, that it was cancelled.</summary>
+[UpgradeProtocol("websocket", Versions = "13", SubProtocols = "test.cancel")]
+public sealed class CancellationProbeHandler(HandlerJournal journal) : IWebSocketHandler
+{
+    public async Task OnConnectedAsync(WebSocket socket, UpgradeContext context, CancellationToken aborted)
+    {
+        string id = context.GetHttpContext()!.Request.Query["id"].ToString();
+        try
+        {
+            await Task.Delay(Timeout.Infinite, aborted);
+        }
+        catch (OperationCanceledException)
+        {
+            journal.Record($"websocket cancelled {id}");
+            throw;
+        }
+    }
+}
+
+/// <summary>A raw handler that parks on its <c>aborted</c> token and records its cancellation.</summary>
+[UpgradeProtocol("park", Versions = "1")]
+public sealed class ParkHandler(HandlerJournal journal) : IUpgradeHandler
+{
+    public async Task HandleAsync(UpgradeContext context, CancellationToken aborted)
+    {
+        string id = context.GetHttpContext()!.Request.Query["id"].ToString();
+        try
+        {
+            await Task.Delay(Timeout.Infinite, aborted);
+        }
+        catch (OperationCanceledException)
+        {
+            journal.Record($"park cancelled {id}");
+            throw;
+        }
+    }
+}
+
+/// <summary>A raw handler that fails after the 101 went out, as soon as the client has sent a byte.</summary>
+[UpgradeProtocol("boom", Versions = "1")]
+public sealed class ThrowingRawHandler : IUpgradeHandler
+{
+    public async Task HandleAsync(UpgradeContext context, CancellationToken aborted)
+    {
+        await context.Transport.ReadExactlyAsync(new byte[1], aborted);
+        throw new InvalidOperationException("The raw handler failed on purpose.");
+    }
+}
+
+/// <summary>Sends one text message describing how it was reached, then echoes until the client closes.</summary>
+[UpgradeProtocol("websocket", Versions = "13", SubProtocols = "test.report")]
+public sealed class ReportingWebSocketHandler : IWebSocketHandler
+{
+    public async Task OnConnectedAsync(WebSocket socket, UpgradeContext context, CancellationToken aborted)
+    {
+        HttpContext http = context.GetHttpContext()!;
+        string report = $"{http.Request.Protocol} {http.Request.Method} {context.SubProtocol} {context.Version}";
+        await socket.SendAsync(Encoding.UTF8.GetBytes(report), WebSocketMessageType.Text, endOfMessage: true, aborted);
+        await new EchoWebSocketHandler().OnConnectedAsync(socket, context, aborted);
+    }
+}
+
+/// <summary>Returns as soon as it is connected; the host then closes with 1000.</summary>
+[UpgradeProtocol("websocket", Versions = "13", SubProtocols = "test.quick")]
+public sealed class QuickWebSocketHandler : IWebSocketHandler
+{
+    public Task OnConnectedAsync(WebSocket socket, UpgradeContext context, CancellationToken aborted) => Task.CompletedTask;
+}

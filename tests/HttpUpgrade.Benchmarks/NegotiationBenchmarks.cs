@@ -13,7 +13,7 @@ public class NegotiationBenchmarks
 {
     private const string SampleKey = "dGhlIHNhbXBsZSBub25jZQ==";
 
-    private readonly UpgradeNegotiator _negotiator = new(UpgradeHandlerRegistry.Instance, new UpgradeNegotiatorOptions { RequireUpgrade = true });
+    private readonly UpgradeNegotiator _negotiator = new(HttpUpgradeBenchmarksUpgradeRegistry.Instance, new UpgradeNegotiatorOptions { RequireUpgrade = true });
     private readonly char[] _accept = new char[UpgradeDecision.WebSocketAcceptLength];
 
     private readonly BenchmarkRequest _webSocket = new(

@@ -66,6 +66,26 @@ public sealed class RawProtocolNegotiationTests
     }
 
     [Theory]
+    [InlineData("RFC 9110 §7.8: a registration listing the offered version wins over one without Versions", "echo/2", "Version2", "echo/2")]
+    [InlineData("RFC 9110 §7.8: a version no registration lists goes to the one without Versions", "echo/7", "AnyVersion", "echo/7")]
+    [InlineData("RFC 9110 §7.8: an offer without a version goes to the registration without Versions", "echo", "AnyVersion", "echo")]
+    [InlineData("RFC 9110 §7.8: protocol names and versions compare case-insensitively", "ECHO/v2", "Version2", "echo/V2")]
+    public void SharedName_TheListedVersionWins_ThenTheRegistrationWithoutVersions_InEitherOrder(string rule, string upgrade, string handler, string expectedUpgrade)
+    {
+        UpgradeRegistration anyVersion = Registrations.Create("echo", handler: "AnyVersion");
+        UpgradeRegistration version2 = Registrations.Create("echo", "V2, 2", handler: "Version2");
+
+        foreach (UpgradeNegotiator negotiator in new[] { Registrations.Negotiator(anyVersion, version2), Registrations.Negotiator(version2, anyVersion) })
+        {
+            UpgradeDecision decision = negotiator.Negotiate(TestRequest.Raw(upgrade));
+
+            Expect.Decision(rule, decision, UpgradeOutcome.Accept, 101, UpgradeReason.None);
+            Expect.Value(rule, handler, decision.Registration?.HandlerName, "handler");
+            Expect.Value(rule, expectedUpgrade, decision.Upgrade, "Upgrade");
+        }
+    }
+
+    [Theory]
     [InlineData("RFC 9110 §7.8: only an unserved version of a registered protocol", "echo/2")]
     [InlineData("RFC 9110 §7.8: only unserved versions of a registered protocol", "echo/2, echo/3")]
     [InlineData("RFC 9110 §7.8: an unserved version, then an unknown protocol", "echo/2, h2c")]

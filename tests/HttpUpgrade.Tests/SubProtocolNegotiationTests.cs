@@ -20,6 +20,7 @@ public sealed class SubProtocolNegotiationTests
     [InlineData("RFC 6455 §4.2.2 item 5.4: never a value the client did not send exactly", null, "CHAT.V1")]
     [InlineData("RFC 6455 §4.2.2 item 5.4: never a value the client did not send exactly", null, "chat.v")]
     [InlineData("RFC 6455 §4.2.2 item 5.4: never a value the client did not send exactly", null, "chat.v1x")]
+    [InlineData("RFC 6455 §4.2.2 item 5.4: never an empty value", null, "", " , ")]
     [InlineData("RFC 6455 §4.1 item 10: without Sec-WebSocket-Protocol none is selected", null)]
     public void Rfc6455_4_2_2_SelectsTheClientsMostPreferredSubProtocolTheHandlerSpeaks(string rule, string? expected, params string[] clientLines)
     {
@@ -29,7 +30,8 @@ public sealed class SubProtocolNegotiationTests
             request.With(UpgradeRequestHeader.SecWebSocketProtocol, clientLines);
         }
 
-        UpgradeDecision decision = Registrations.Negotiator(Chat).Negotiate(request);
+        // With ServeWithoutSubProtocol the handler serves even when nothing is agreed, so every row shows what is selected.
+        UpgradeDecision decision = ServingWithoutSubProtocol(Chat).Negotiate(request);
 
         Expect.Decision(rule, decision, UpgradeOutcome.Accept, 101, UpgradeReason.None);
         Expect.Value(rule, expected, decision.SubProtocol, "Sec-WebSocket-Protocol");
@@ -62,8 +64,8 @@ public sealed class SubProtocolNegotiationTests
     [InlineData("RFC 6455 §4.1 item 10: the client's first choice selects its handler", "Version2", "chat.v2", "chat.v2, chat.v1")]
     [InlineData("RFC 6455 §4.1 item 10: the client's first choice selects its handler", "Version1", "chat.v1", "chat.v1, chat.v2")]
     [InlineData("RFC 6455 §4.1 item 10: an unspoken first choice falls through to the next", "Version2", "chat.v2", "chat.v3, chat.v2")]
-    [InlineData("RFC 6455 §4.2.2 item 5.4: none matching, the first handler serves without a subprotocol", "Version1", null, "chat.v3")]
-    [InlineData("RFC 6455 §4.2.2 item 5.4: none requested, the first handler serves without a subprotocol", "Version1", null)]
+    [InlineData("ServeWithoutSubProtocol: none matching, the first handler serves without a subprotocol", "Version1", null, "chat.v3")]
+    [InlineData("ServeWithoutSubProtocol: none requested, the first handler serves without a subprotocol", "Version1", null)]
     public void Rfc6455_4_2_2_TheClientsMostPreferredSubProtocolSelectsTheHandler(string rule, string handler, string? expected, params string[] clientLines)
     {
         UpgradeRegistration version1 = Registrations.Create("websocket", "13", "chat.v1", "Version1");
@@ -74,7 +76,7 @@ public sealed class SubProtocolNegotiationTests
             request.With(UpgradeRequestHeader.SecWebSocketProtocol, clientLines);
         }
 
-        UpgradeDecision decision = Registrations.Negotiator(version1, version2).Negotiate(request);
+        UpgradeDecision decision = ServingWithoutSubProtocol(version1, version2).Negotiate(request);
 
         Expect.Decision(rule, decision, UpgradeOutcome.Accept, 101, UpgradeReason.None);
         Expect.Value(rule, handler, decision.Registration?.HandlerName, "handler");
@@ -99,6 +101,52 @@ public sealed class SubProtocolNegotiationTests
         Assert.Equal("chat", version8.SubProtocol);
         Assert.Equal("8", version8.Version);
     }
+
+    [Theory]
+    [InlineData("Reject (the default): only unknown subprotocols, and every handler requires one", "superchat")]
+    [InlineData("Reject (the default): only unknown subprotocols on several field lines", "superchat", "mqtt")]
+    [InlineData("Reject (the default): subprotocols that differ only in case are unknown", "CHAT.V1, Chat.V2")]
+    [InlineData("Reject (the default): no Sec-WebSocket-Protocol, and every handler requires one")]
+    [InlineData("Reject (the default): only empty elements offer nothing", " , ")]
+    public void NoSubProtocolAgreed_EveryHandlerRequiresOne_IsRejected400ByDefault(string rule, params string[] clientLines)
+    {
+        UpgradeRegistration version1 = Registrations.Create("websocket", "13", "chat.v1", "Version1");
+        TestRequest request = TestRequest.WebSocket();
+        if (clientLines.Length > 0)
+        {
+            request.With(UpgradeRequestHeader.SecWebSocketProtocol, clientLines);
+        }
+
+        foreach (UpgradeNegotiator negotiator in new[] { Registrations.Negotiator(Chat, version1), Registrations.RequiringNegotiator(Chat, version1) })
+        {
+            UpgradeDecision decision = negotiator.Negotiate(request);
+
+            Expect.Decision(rule, decision, UpgradeOutcome.Reject, 400, UpgradeReason.NoAcceptableSubProtocol);
+            Assert.Null(decision.Registration);
+            Assert.Null(decision.SubProtocol);
+            Assert.False(decision.HasWebSocketAccept);
+            Assert.Empty(decision.GetResponseHeaders());
+        }
+    }
+
+    [Fact]
+    public void UnmatchedSubProtocol_DefaultsToReject_AndRejectsUndefinedValues()
+    {
+        var options = new UpgradeNegotiatorOptions();
+        Assert.Equal(UnmatchedSubProtocolBehavior.Reject, options.UnmatchedSubProtocol);
+        Assert.Throws<ArgumentOutOfRangeException>(() => options.UnmatchedSubProtocol = (UnmatchedSubProtocolBehavior)7);
+    }
+
+    [Fact]
+    public void NoSubProtocolAgreed_RejectStillComesAfterTheOriginCheck()
+    {
+        TestRequest request = TestRequest.WebSocket().With(UpgradeRequestHeader.Origin, "https://evil.example");
+
+        Expect.Decision("origin comes before subprotocols", Registrations.Negotiator(Chat).Negotiate(request), UpgradeOutcome.Reject, 403, UpgradeReason.OriginNotAllowed);
+    }
+
+    private static UpgradeNegotiator ServingWithoutSubProtocol(params UpgradeRegistration[] registrations)
+        => new(new TestRegistry(registrations), new UpgradeNegotiatorOptions { UnmatchedSubProtocol = UnmatchedSubProtocolBehavior.ServeWithoutSubProtocol });
 
     private static bool ContainsHeader(UpgradeDecision decision, string name)
     {

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace HttpUpgrade.Tests;
 
 /// <summary>A request head held as a method, an HTTP version and, per header, its field lines in order.</summary>
-internal sealed class TestRequest : IUpgradeRequest
+public sealed class TestRequest : IUpgradeRequest
 {
     /// <summary>The client's key from the RFC 6455 §1.3 example.</summary>
     public const string SampleKey = "dGhlIHNhbXBsZSBub25jZQ==";

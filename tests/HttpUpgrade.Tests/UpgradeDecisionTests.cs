@@ -113,7 +113,7 @@ public sealed class UpgradeDecisionTests
     [Fact]
     public void TryCopyWebSocketAccept_NeedsRoomForTheWholeValue()
     {
-        UpgradeDecision decision = Negotiator.Negotiate(TestRequest.WebSocket());
+        UpgradeDecision decision = Negotiator.Negotiate(TestRequest.WebSocket().With(UpgradeRequestHeader.SecWebSocketProtocol, "chat"));
 
         Span<char> tooShort = stackalloc char[UpgradeDecision.WebSocketAcceptLength - 1];
         Assert.False(decision.TryCopyWebSocketAccept(tooShort));

@@ -8,9 +8,10 @@ namespace HttpUpgrade.Tests;
 /// <summary>The RFC 6455 §4.2 opening handshake as the negotiator checks it.</summary>
 public sealed class WebSocketNegotiationTests
 {
+    // A handler that declares no subprotocol, so that a handshake without Sec-WebSocket-Protocol is served.
     private static UpgradeNegotiator Negotiator(bool requireUpgrade = false) => requireUpgrade
-        ? Registrations.RequiringNegotiator(Registrations.Create("websocket", "13", "chat", "ChatHandler"))
-        : Registrations.Negotiator(Registrations.Create("websocket", "13", "chat", "ChatHandler"));
+        ? Registrations.RequiringNegotiator(Registrations.Create("websocket", "13", handler: "PlainHandler"))
+        : Registrations.Negotiator(Registrations.Create("websocket", "13", handler: "PlainHandler"));
 
     [Fact]
     public void Rfc6455_1_2_SampleHandshake_IsAccepted()
@@ -20,7 +21,10 @@ public sealed class WebSocketNegotiationTests
             .With(UpgradeRequestHeader.Origin, "http://example.com")
             .With(UpgradeRequestHeader.SecWebSocketProtocol, "chat, superchat");
 
-        UpgradeDecision decision = Registrations.Negotiator(chat).Negotiate(request);
+        // The RFC's page at http://example.com talks to server.example.com: cross-origin, so only an allow-list admits it.
+        Expect.Decision("RFC 6455 §10.2: same-origin by default", Registrations.Negotiator(chat).Negotiate(request), UpgradeOutcome.Reject, 403, UpgradeReason.OriginNotAllowed);
+        var options = new UpgradeNegotiatorOptions { Origin = WebSocketOriginPolicy.AllowList(["http://example.com"]) };
+        UpgradeDecision decision = new UpgradeNegotiator(new TestRegistry(chat), options).Negotiate(request);
 
         Expect.Decision("RFC 6455 §1.2", decision, UpgradeOutcome.Accept, 101, UpgradeReason.None);
         Assert.Same(chat, decision.Registration);
@@ -295,6 +299,7 @@ public sealed class WebSocketNegotiationTests
         string rule, string method, string? version, string? key, string? contentLength, string? subProtocols, int status, UpgradeReason reason)
     {
         var request = new TestRequest(method)
+            .With(UpgradeRequestHeader.Host, "server.example.com")
             .With(UpgradeRequestHeader.Connection, "Upgrade")
             .With(UpgradeRequestHeader.Upgrade, "websocket");
         if (version is not null)

@@ -13,6 +13,10 @@ public interface IWebSocketHandler
     /// <summary>Runs the WebSocket session. When this returns, the host completes the closing handshake.</summary>
     /// <param name="socket">The server side of the connection.</param>
     /// <param name="context">The negotiated version and subprotocol, and the request's services.</param>
-    /// <param name="aborted">Signalled when the connection is aborted or the host shuts down.</param>
+    /// <param name="aborted">
+    /// Signalled when the client goes away, or when the host shuts down: the host first sends a 1001 (Going Away) close
+    /// frame, so a handler that keeps receiving sees the client's answering close and can return on its own; the token is
+    /// cancelled if it has not within the endpoint's close timeout.
+    /// </param>
     Task OnConnectedAsync(WebSocket socket, UpgradeContext context, CancellationToken aborted);
 }

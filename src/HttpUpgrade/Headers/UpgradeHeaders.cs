@@ -46,6 +46,11 @@ internal static class UpgradeHeaders
         return UpgradeListStatus.Valid;
     }
 
+    /// <summary>Whether <c>Host</c> has exactly one field line and it is not empty (RFC 9112 §3.2).</summary>
+    public static bool HasSingleHost<TRequest>(TRequest request)
+        where TRequest : IUpgradeRequest
+        => TryGetSingle(request, UpgradeRequestHeader.Host, out ReadOnlySpan<char> host) && !host.IsEmpty;
+
     /// <summary>The field has exactly one field line; returns it trimmed of OWS.</summary>
     public static bool TryGetSingle<TRequest>(TRequest request, UpgradeRequestHeader header, out ReadOnlySpan<char> value)
         where TRequest : IUpgradeRequest

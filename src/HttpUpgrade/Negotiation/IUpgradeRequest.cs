@@ -53,6 +53,22 @@ public enum UpgradeRequestHeader
 
     /// <summary><c>Transfer-Encoding</c>.</summary>
     TransferEncoding,
+
+    /// <summary><c>Expect</c> (RFC 9110 §10.1.1).</summary>
+    Expect,
+
+    /// <summary>
+    /// The request's scheme, <c>http</c> or <c>https</c>: HTTP/2's <c>:scheme</c> pseudo-header, or for HTTP/1.1 the scheme
+    /// of the connection the request arrived on. A host that does not report it is taken to be plain <c>http</c>, so an
+    /// <c>https</c> page's <c>Origin</c> is then never same-origin (the origin check fails closed).
+    /// </summary>
+    Scheme,
+
+    /// <summary>
+    /// The <c>:protocol</c> pseudo-header of an HTTP/2 or HTTP/3 extended CONNECT request (RFC 8441 §4, RFC 9220):
+    /// the upgrade token the client asks to tunnel, for example <c>websocket</c>. Absent on every other request.
+    /// </summary>
+    Protocol,
 }
 
 /// <summary>

@@ -38,19 +38,32 @@ public readonly struct UpgradeDecision
         Allow = allow;
         _accept = default;
         _hasAccept = false;
+        Deflate = default;
+        IsExtendedConnect = false;
     }
 
-    private UpgradeDecision(UpgradeRegistration registration, string upgrade, string? version, string? subProtocol, ReadOnlySpan<char> accept)
+    private UpgradeDecision(UpgradeRegistration registration, string upgrade, string? version, string? subProtocol, WebSocketDeflateParameters deflate, ReadOnlySpan<char> accept)
         : this(UpgradeOutcome.Accept, 101, UpgradeReason.None, registration, upgrade, version, subProtocol, null, null)
     {
         accept.CopyTo(_accept);
         _hasAccept = true;
+        Deflate = deflate;
+    }
+
+    private UpgradeDecision(UpgradeRegistration registration, string? version, string? subProtocol, WebSocketDeflateParameters deflate)
+        : this(UpgradeOutcome.Accept, 200, UpgradeReason.None, registration, null, version, subProtocol, null, null)
+    {
+        IsExtendedConnect = true;
+        Deflate = deflate;
     }
 
     /// <summary>What the host should do.</summary>
     public UpgradeOutcome Outcome { get; }
 
-    /// <summary>101 when accepted; 400, 403, 405 or 426 when rejected; 0 when ignored.</summary>
+    /// <summary>
+    /// 101 when accepted over HTTP/1.1; 200 when an HTTP/2 or HTTP/3 extended CONNECT is accepted (RFC 8441 §5);
+    /// 400, 403, 405, 417 or 426 when rejected; 0 when ignored.
+    /// </summary>
     public int StatusCode { get; }
 
     /// <summary>Why the request was rejected or ignored; <see cref="UpgradeReason.None"/> when accepted.</summary>
@@ -58,6 +71,15 @@ public readonly struct UpgradeDecision
 
     /// <summary>A one-line explanation for the response body and logs.</summary>
     public string Message => UpgradeMessages.For(Reason);
+
+    /// <summary>
+    /// Whether the accepted request is an HTTP/2 or HTTP/3 extended CONNECT (RFC 8441, RFC 9220): the host answers 200
+    /// on the stream, with no <c>Connection</c>, <c>Upgrade</c> or <c>Sec-WebSocket-Accept</c>.
+    /// </summary>
+    public bool IsExtendedConnect { get; }
+
+    /// <summary>The permessage-deflate agreement for an accepted WebSocket; not negotiated otherwise.</summary>
+    public WebSocketDeflateParameters Deflate { get; }
 
     /// <summary>The matched registration when accepted.</summary>
     public UpgradeRegistration? Registration { get; }
@@ -125,6 +147,11 @@ public readonly struct UpgradeDecision
             headers.Add(new("Sec-WebSocket-Protocol", SubProtocol));
         }
 
+        if (Deflate.IsNegotiated)
+        {
+            headers.Add(new("Sec-WebSocket-Extensions", Deflate.ToHeaderValue()!));
+        }
+
         if (SecWebSocketVersion is not null)
         {
             headers.Add(new("Sec-WebSocket-Version", SecWebSocketVersion));
@@ -141,7 +168,7 @@ public readonly struct UpgradeDecision
     /// <inheritdoc />
     public override string ToString() => Outcome switch
     {
-        UpgradeOutcome.Accept => $"101 {Upgrade}",
+        UpgradeOutcome.Accept => IsExtendedConnect ? $"200 CONNECT {Registration?.Name}" : $"101 {Upgrade}",
         UpgradeOutcome.Reject => $"{StatusCode} {Reason}",
         _ => $"Ignore ({Reason})",
     };
@@ -155,8 +182,11 @@ public readonly struct UpgradeDecision
     internal static UpgradeDecision AcceptRaw(UpgradeRegistration registration, string upgrade, string? version)
         => new(UpgradeOutcome.Accept, 101, UpgradeReason.None, registration, upgrade, version, null, null, null);
 
-    internal static UpgradeDecision AcceptWebSocket(UpgradeRegistration registration, string version, string? subProtocol, ReadOnlySpan<char> accept)
-        => new(registration, registration.Name, version, subProtocol, accept);
+    internal static UpgradeDecision AcceptWebSocket(UpgradeRegistration registration, string version, string? subProtocol, WebSocketDeflateParameters deflate, ReadOnlySpan<char> accept)
+        => new(registration, registration.Name, version, subProtocol, deflate, accept);
+
+    internal static UpgradeDecision AcceptExtendedConnect(UpgradeRegistration registration, string? version, string? subProtocol, WebSocketDeflateParameters deflate)
+        => new(registration, version, subProtocol, deflate);
 
     [InlineArray(WebSocketAcceptLength)]
     private struct AcceptChars

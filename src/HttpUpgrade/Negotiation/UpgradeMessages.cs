@@ -19,6 +19,10 @@ internal static class UpgradeMessages
         UpgradeReason.DuplicateWebSocketKey => "The Sec-WebSocket-Key header must appear only once.",
         UpgradeReason.InvalidWebSocketKey => "Sec-WebSocket-Key must be 16 bytes encoded as base64 (24 characters).",
         UpgradeReason.MalformedSubProtocol => "Sec-WebSocket-Protocol must be a comma-separated list of tokens.",
+        UpgradeReason.InvalidHost => "An upgrade request must carry exactly one non-empty Host header.",
+        UpgradeReason.ExpectationFailed => "An upgrade request has no content to continue with; send it without an Expect header.",
+        UpgradeReason.OriginNotAllowed => "The Origin of this WebSocket handshake is not allowed here.",
+        UpgradeReason.NoAcceptableSubProtocol => "None of the offered WebSocket subprotocols is spoken here; offer one with Sec-WebSocket-Protocol.",
         _ => "The upgrade request was rejected.",
     };
 }

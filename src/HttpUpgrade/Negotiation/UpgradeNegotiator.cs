@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Net.WebSockets;
 
 namespace HttpUpgrade;
 
@@ -9,10 +10,16 @@ namespace HttpUpgrade;
 /// it performs no I/O, keeps no per-request state and allocates nothing on the paths a well-formed request takes.
 /// </summary>
 /// <remarks>
-/// Checks run in a fixed order so a request with several faults always gets the same answer: HTTP version, then
-/// <c>Connection</c>/<c>Upgrade</c>, then, per offer in the client's order of preference, method, content, protocol
-/// version, key and subprotocols. When an offer cannot be served the next one is tried; if none can, the first
-/// handshake error wins, else the request is not an upgrade here.
+/// <para>Checks run in a fixed order so a request with several faults always gets the same answer: HTTP version, then
+/// <c>Connection</c>/<c>Upgrade</c>, then <c>Host</c>, then, per offer in the client's order of preference, method,
+/// content, <c>Expect</c>, protocol version, key, origin, and subprotocols/extensions. When an offer cannot be served the
+/// next one is tried; if none can, the first handshake error wins, else the request is not an upgrade here.</para>
+/// <para><c>Host</c> comes before the offers because it is a rule of every HTTP/1.1 request (RFC 9112 §3.2), not of a
+/// protocol, yet after <c>Connection</c>/<c>Upgrade</c> so that a request that is no upgrade is never answered for it.
+/// Content and <c>Expect</c> follow the method: both concern the request's body, which only a method defines.</para>
+/// <para>HTTP/2 and HTTP/3 never upgrade with <c>Upgrade</c>; there a WebSocket arrives as an extended CONNECT
+/// (RFC 8441, RFC 9220) whose <c>:protocol</c> names the registered token, and is checked in the same order less the
+/// parts that do not exist there (method, content, key).</para>
 /// </remarks>
 public sealed class UpgradeNegotiator
 {
@@ -23,6 +30,9 @@ public sealed class UpgradeNegotiator
     private readonly int _maxOffers;
     private readonly string _advertised;
     private readonly string _webSocketVersions;
+    private readonly WebSocketOriginPolicy _origin;
+    private readonly UnmatchedSubProtocolBehavior _unmatchedSubProtocol;
+    private readonly Dictionary<UpgradeRegistration, WebSocketDeflateOptions> _deflate = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Creates a negotiator over <paramref name="registry"/>.</summary>
     /// <exception cref="ArgumentException">The registry has no registrations.</exception>
@@ -40,6 +50,8 @@ public sealed class UpgradeNegotiator
         _registry = registry;
         _requireUpgrade = options.RequireUpgrade;
         _maxOffers = options.MaxOffers;
+        _origin = options.Origin;
+        _unmatchedSubProtocol = options.UnmatchedSubProtocol;
 
         var advertised = new List<string>();
         var webSocketVersions = new List<string>();
@@ -63,6 +75,12 @@ public sealed class UpgradeNegotiator
                         webSocketVersions.Add(version);
                     }
                 }
+
+                // A snapshot: the options object stays the caller's to change, this negotiator's answers do not.
+                if (options.GetWebSocketDeflate(registration) is { } deflate)
+                {
+                    _deflate[registration] = CopyOf(deflate);
+                }
             }
         }
 
@@ -76,6 +94,9 @@ public sealed class UpgradeNegotiator
     /// <summary>The <c>Upgrade</c> field of a 426: every registered protocol.</summary>
     public string AdvertisedProtocols => _advertised;
 
+    /// <summary>The <c>Sec-WebSocket-Version</c> field of a WebSocket 426: every supported version.</summary>
+    public string SupportedWebSocketVersions => _webSocketVersions;
+
     /// <summary>Decides what to do with <paramref name="request"/>.</summary>
     public UpgradeDecision Negotiate<TRequest>(TRequest request)
         where TRequest : IUpgradeRequest
@@ -87,18 +108,31 @@ public sealed class UpgradeNegotiator
             throw new ArgumentNullException(nameof(request));
         }
 
+        UpgradeHttpVersion httpVersion = request.HttpVersion;
+        if (httpVersion is UpgradeHttpVersion.Http2 or UpgradeHttpVersion.Http3)
+        {
+            // RFC 8441 §4, RFC 9220 §3: a WebSocket over HTTP/2 or HTTP/3 is a CONNECT carrying :protocol.
+            if (string.Equals(request.Method, "CONNECT", StringComparison.Ordinal)
+                && request.GetFieldLineCount(UpgradeRequestHeader.Protocol) > 0)
+            {
+                return NegotiateExtendedConnect(request);
+            }
+
+            return NotUpgraded(UpgradeReason.NotHttp11, httpVersion);
+        }
+
         // RFC 9110 §7.8: Upgrade applies only to HTTP/1.1 ("a server MUST ignore an Upgrade header field received in an
         // HTTP/1.0 request"); RFC 9113 §8.2.2 and RFC 9114 §4.2 forbid it in HTTP/2 and HTTP/3.
-        if (request.HttpVersion != UpgradeHttpVersion.Http11)
+        if (httpVersion != UpgradeHttpVersion.Http11)
         {
-            return NotUpgraded(UpgradeReason.NotHttp11, request.HttpVersion);
+            return NotUpgraded(UpgradeReason.NotHttp11, httpVersion);
         }
 
         // RFC 9110 §7.8: a sender of Upgrade MUST also send the "upgrade" connection option; without it the field
         // may have been forwarded by an intermediary that did not understand it, so it is not acted upon.
         if (request.GetFieldLineCount(UpgradeRequestHeader.Upgrade) == 0 || !UpgradeHeaders.ConnectionHasUpgrade(request))
         {
-            return NotUpgraded(UpgradeReason.NotAnUpgrade, request.HttpVersion);
+            return NotUpgraded(UpgradeReason.NotAnUpgrade, httpVersion);
         }
 
         switch (UpgradeHeaders.ValidateUpgrade(request, _maxOffers, out int offers))
@@ -111,7 +145,15 @@ public sealed class UpgradeNegotiator
 
         if (offers == 0)
         {
-            return NotUpgraded(UpgradeReason.NotAnUpgrade, request.HttpVersion);
+            return NotUpgraded(UpgradeReason.NotAnUpgrade, httpVersion);
+        }
+
+        // RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to any HTTP/1.1 request message that
+        // lacks a Host header field and to any request message that contains more than one Host header field line";
+        // RFC 6455 §4.2.1 item 2 requires it of the handshake. An empty Host names no authority to upgrade at.
+        if (!UpgradeHeaders.HasSingleHost(request))
+        {
+            return UpgradeDecision.Reject(400, UpgradeReason.InvalidHost);
         }
 
         UpgradeDecision firstError = default;
@@ -126,8 +168,8 @@ public sealed class UpgradeNegotiator
             }
 
             UpgradeDecision decision = candidates[0].Kind == UpgradeProtocolKind.WebSocket
-                ? NegotiateWebSocket(request, offer, candidates)
-                : NegotiateRaw(request, offer, candidates);
+                ? NegotiateWebSocket(request, offer, candidates, extendedConnect: false)
+                : NegotiateRaw(request, offer, candidates, extendedConnect: false);
 
             if (decision.Outcome == UpgradeOutcome.Accept)
             {
@@ -147,7 +189,36 @@ public sealed class UpgradeNegotiator
             }
         }
 
-        return firstError.Outcome == UpgradeOutcome.Reject ? firstError : NotUpgraded(notServed, request.HttpVersion);
+        return firstError.Outcome == UpgradeOutcome.Reject ? firstError : NotUpgraded(notServed, httpVersion);
+    }
+
+    private UpgradeDecision NegotiateExtendedConnect<TRequest>(TRequest request)
+        where TRequest : IUpgradeRequest
+    {
+        // RFC 8441 §4: one :protocol, naming a token of the HTTP Upgrade Token Registry. The offer grammar is the
+        // Upgrade element's, so a registered name/version is reachable the same way on every HTTP version.
+        if (request.GetFieldLineCount(UpgradeRequestHeader.Protocol) != 1
+            || !UpgradeOffer.TryParse(HttpTokenGrammar.TrimWhitespace(request.GetFieldLine(UpgradeRequestHeader.Protocol, 0)), out UpgradeOffer offer))
+        {
+            return UpgradeDecision.Reject(400, UpgradeReason.MalformedUpgrade);
+        }
+
+        ReadOnlySpan<UpgradeRegistration> candidates = _registry.Match(offer.Name);
+        if (candidates.IsEmpty)
+        {
+            return NotUpgraded(UpgradeReason.NoRegisteredProtocol, request.HttpVersion);
+        }
+
+        // RFC 9113 §8.5: an extended CONNECT carries :authority, which the host presents as Host.
+        if (!UpgradeHeaders.HasSingleHost(request))
+        {
+            return UpgradeDecision.Reject(400, UpgradeReason.InvalidHost);
+        }
+
+        UpgradeDecision decision = candidates[0].Kind == UpgradeProtocolKind.WebSocket
+            ? NegotiateWebSocket(request, offer, candidates, extendedConnect: true)
+            : NegotiateRaw(request, offer, candidates, extendedConnect: true);
+        return decision.Outcome == UpgradeOutcome.Ignore ? NotUpgraded(decision.Reason, request.HttpVersion) : decision;
     }
 
     private UpgradeDecision NotUpgraded(UpgradeReason reason, UpgradeHttpVersion version)
@@ -159,59 +230,94 @@ public sealed class UpgradeNegotiator
 
         // RFC 9110 §15.5.22: a 426 MUST send Upgrade listing the acceptable protocols, with "Connection: Upgrade".
         // HTTP/2 and HTTP/3 responses must not carry either field (RFC 9113 §8.2.2), so there the 426 goes without them.
-        string? upgrade = version is UpgradeHttpVersion.Http2 or UpgradeHttpVersion.Http3 ? null : _advertised;
+        string? upgrade = IsMultiplexed(version) ? null : _advertised;
         return UpgradeDecision.Reject(426, reason, upgrade);
     }
 
-    private static UpgradeDecision NegotiateRaw<TRequest>(TRequest request, UpgradeOffer offer, ReadOnlySpan<UpgradeRegistration> candidates)
+    private static bool IsMultiplexed(UpgradeHttpVersion version) => version is UpgradeHttpVersion.Http2 or UpgradeHttpVersion.Http3;
+
+    private static UpgradeDecision NegotiateRaw<TRequest>(TRequest request, UpgradeOffer offer, ReadOnlySpan<UpgradeRegistration> candidates, bool extendedConnect)
         where TRequest : IUpgradeRequest
     {
+        // The registration does not depend on registry order, which composing several registries leaves to the app: one
+        // that lists the offered version wins over one without Versions, which serves any version and is the one written
+        // for an offer that names none. An unversioned offer with no such registration goes to the first candidate.
+        UpgradeRegistration? listing = null;
+        int listedIndex = -1;
+        UpgradeRegistration? anyVersion = null;
         foreach (UpgradeRegistration registration in candidates)
         {
             ReadOnlySpan<string> versions = registration.VersionSpan;
-            string? upgrade = null;
-            string? version = null;
-            if (!offer.HasVersion)
+            if (versions.IsEmpty)
             {
-                // An offer without a version accepts whatever version the server speaks; the 101 echoes it as offered.
-                upgrade = registration.Name;
+                anyVersion ??= registration;
             }
-            else if (versions.IsEmpty)
-            {
-                // A registration without Versions serves every version; the echo is the one case that allocates.
-                version = offer.Version.ToString();
-                upgrade = registration.Name + "/" + version;
-            }
-            else
+            else if (offer.HasVersion && listing is null)
             {
                 for (int i = 0; i < versions.Length; i++)
                 {
                     if (offer.Version.Equals(versions[i], StringComparison.OrdinalIgnoreCase))
                     {
-                        version = versions[i];
-                        upgrade = registration.GetUpgradeValue(i);
+                        listing = registration;
+                        listedIndex = i;
                         break;
                     }
                 }
             }
-
-            if (upgrade is null)
-            {
-                continue;
-            }
-
-            if (HasContent(request))
-            {
-                return UpgradeDecision.Reject(400, UpgradeReason.RequestHasContent);
-            }
-
-            return UpgradeDecision.AcceptRaw(registration, upgrade, version);
         }
 
-        return UpgradeDecision.Ignore(UpgradeReason.UnsupportedProtocolVersion);
+        UpgradeRegistration selected;
+        string upgrade;
+        string? version = null;
+        if (listing is not null)
+        {
+            selected = listing;
+            version = listing.VersionSpan[listedIndex];
+            upgrade = listing.GetUpgradeValue(listedIndex);
+        }
+        else if (anyVersion is not null)
+        {
+            selected = anyVersion;
+            if (offer.HasVersion)
+            {
+                // A registration without Versions echoes the offered version; the one case that allocates.
+                version = offer.Version.ToString();
+                upgrade = anyVersion.Name + "/" + version;
+            }
+            else
+            {
+                upgrade = anyVersion.Name;
+            }
+        }
+        else if (!offer.HasVersion)
+        {
+            // An offer without a version accepts whatever version the server speaks; the 101 echoes it as offered.
+            selected = candidates[0];
+            upgrade = selected.Name;
+        }
+        else
+        {
+            return UpgradeDecision.Ignore(UpgradeReason.UnsupportedProtocolVersion);
+        }
+
+        // A CONNECT stream's content is the tunnel itself (RFC 9113 §8.5), so only an HTTP/1.1 upgrade is checked for it.
+        if (!extendedConnect && HasContent(request))
+        {
+            return UpgradeDecision.Reject(400, UpgradeReason.RequestHasContent);
+        }
+
+        // RFC 9110 §10.1.1: see NegotiateWebSocket; an upgrade has no content for a 100 Continue to invite.
+        if (request.GetFieldLineCount(UpgradeRequestHeader.Expect) > 0)
+        {
+            return UpgradeDecision.Reject(417, UpgradeReason.ExpectationFailed);
+        }
+
+        return extendedConnect
+            ? UpgradeDecision.AcceptExtendedConnect(selected, version, null, default)
+            : UpgradeDecision.AcceptRaw(selected, upgrade, version);
     }
 
-    private UpgradeDecision NegotiateWebSocket<TRequest>(TRequest request, UpgradeOffer offer, ReadOnlySpan<UpgradeRegistration> candidates)
+    private UpgradeDecision NegotiateWebSocket<TRequest>(TRequest request, UpgradeOffer offer, ReadOnlySpan<UpgradeRegistration> candidates, bool extendedConnect)
         where TRequest : IUpgradeRequest
     {
         // RFC 6455 §4.1: the client sends "Upgrade: websocket"; its version travels in Sec-WebSocket-Version, never in the token.
@@ -220,19 +326,32 @@ public sealed class UpgradeNegotiator
             return UpgradeDecision.Ignore(UpgradeReason.UnsupportedProtocolVersion);
         }
 
-        // RFC 6455 §4.1 item 2: the method of the request MUST be GET. RFC 9110 §15.5.6: a 405 lists the allowed methods.
-        if (!string.Equals(request.Method, "GET", StringComparison.Ordinal))
+        if (!extendedConnect)
         {
-            return UpgradeDecision.Reject(405, UpgradeReason.MethodNotAllowed, allow: "GET");
+            // RFC 6455 §4.1 item 2: the method of the request MUST be GET. RFC 9110 §15.5.6: a 405 lists the allowed methods.
+            if (!string.Equals(request.Method, "GET", StringComparison.Ordinal))
+            {
+                return UpgradeDecision.Reject(405, UpgradeReason.MethodNotAllowed, allow: "GET");
+            }
+
+            // A GET carries no content in the opening handshake; bytes after the head belong to the WebSocket.
+            if (HasContent(request))
+            {
+                return UpgradeDecision.Reject(400, UpgradeReason.RequestHasContent);
+            }
         }
 
-        // A GET carries no content in the opening handshake; bytes after the head belong to the WebSocket.
-        if (HasContent(request))
+        // RFC 9110 §10.1.1: a client MUST NOT send 100-continue without content, and a handshake has none; a server MAY
+        // answer an expectation it cannot meet with 417. Go's net/http and Node's http server answer 417 to any
+        // expectation they do not implement; a 100 Continue interim response before or, worse, after the switch would
+        // land in the client's WebSocket parser, so the handshake is refused instead.
+        if (request.GetFieldLineCount(UpgradeRequestHeader.Expect) > 0)
         {
-            return UpgradeDecision.Reject(400, UpgradeReason.RequestHasContent);
+            return UpgradeDecision.Reject(417, UpgradeReason.ExpectationFailed);
         }
 
         // RFC 6455 §4.2.2 item 4 and §11.3.5: one Sec-WebSocket-Version that the server understands, else 426 listing them.
+        // RFC 8441 §5 keeps the header on HTTP/2, where the 426 cannot carry Upgrade (RFC 9113 §8.2.2).
         string? version = null;
         if (UpgradeHeaders.TryGetSingle(request, UpgradeRequestHeader.SecWebSocketVersion, out ReadOnlySpan<char> offered))
         {
@@ -248,25 +367,41 @@ public sealed class UpgradeNegotiator
 
         if (version is null)
         {
-            return UpgradeDecision.Reject(426, UpgradeReason.UnsupportedWebSocketVersion, upgrade: candidates[0].Name, secWebSocketVersion: _webSocketVersions);
+            return UpgradeDecision.Reject(
+                426,
+                UpgradeReason.UnsupportedWebSocketVersion,
+                upgrade: extendedConnect ? null : candidates[0].Name,
+                secWebSocketVersion: _webSocketVersions);
         }
 
-        // RFC 6455 §11.3.1: Sec-WebSocket-Key MUST NOT appear more than once; §4.1: 16 random bytes, base64-encoded.
-        int keyLines = request.GetFieldLineCount(UpgradeRequestHeader.SecWebSocketKey);
-        if (keyLines == 0)
+        // RFC 8441 §5: over extended CONNECT there is no Sec-WebSocket-Key and no Sec-WebSocket-Accept.
+        ReadOnlySpan<char> key = default;
+        if (!extendedConnect)
         {
-            return UpgradeDecision.Reject(400, UpgradeReason.MissingWebSocketKey);
+            // RFC 6455 §11.3.1: Sec-WebSocket-Key MUST NOT appear more than once; §4.1: 16 random bytes, base64-encoded.
+            int keyLines = request.GetFieldLineCount(UpgradeRequestHeader.SecWebSocketKey);
+            if (keyLines == 0)
+            {
+                return UpgradeDecision.Reject(400, UpgradeReason.MissingWebSocketKey);
+            }
+
+            if (keyLines > 1)
+            {
+                return UpgradeDecision.Reject(400, UpgradeReason.DuplicateWebSocketKey);
+            }
+
+            key = HttpTokenGrammar.TrimWhitespace(request.GetFieldLine(UpgradeRequestHeader.SecWebSocketKey, 0));
+            if (!WebSocketHandshake.IsValidKey(key))
+            {
+                return UpgradeDecision.Reject(400, UpgradeReason.InvalidWebSocketKey);
+            }
         }
 
-        if (keyLines > 1)
+        // RFC 6455 §10.2: a server that serves browsers checks Origin, and §4.2.2 item 4 answers a refused origin with
+        // 403. It is decided here, before any handler exists.
+        if (!_origin.IsAllowed(request))
         {
-            return UpgradeDecision.Reject(400, UpgradeReason.DuplicateWebSocketKey);
-        }
-
-        ReadOnlySpan<char> key = HttpTokenGrammar.TrimWhitespace(request.GetFieldLine(UpgradeRequestHeader.SecWebSocketKey, 0));
-        if (!WebSocketHandshake.IsValidKey(key))
-        {
-            return UpgradeDecision.Reject(400, UpgradeReason.InvalidWebSocketKey);
+            return UpgradeDecision.Reject(403, UpgradeReason.OriginNotAllowed);
         }
 
         // RFC 6455 §4.1 item 10: Sec-WebSocket-Protocol is a list of tokens in the client's order of preference.
@@ -279,7 +414,8 @@ public sealed class UpgradeNegotiator
         }
 
         // The client's most preferred subprotocol that a version-compatible handler speaks selects that handler
-        // (RFC 6455 §4.2.2 item 5.4: the server picks one of the client's values, or none, and never another).
+        // (RFC 6455 §4.2.2 item 5.4: the server picks one of the client's values, or none, and never another). Empty
+        // list elements are skipped by the enumerator, so the answer is never an empty subprotocol.
         UpgradeRegistration? selected = null;
         string? selectedSubProtocol = null;
         foreach (ReadOnlySpan<char> subProtocol in new HeaderListEnumerator<TRequest>(request, UpgradeRequestHeader.SecWebSocketProtocol))
@@ -305,7 +441,9 @@ public sealed class UpgradeNegotiator
         }
 
         // No subprotocol agreed: a handler that declares none is the one written for that case, so it wins over one
-        // that expects a subprotocol; otherwise the first version-compatible handler serves without one.
+        // that expects a subprotocol. Otherwise the endpoint's UnmatchedSubProtocol decides: by default a handler
+        // written for a subprotocol never runs without one.
+        UpgradeRegistration? fallback = null;
         foreach (UpgradeRegistration registration in candidates)
         {
             if (FindWebSocketVersion(registration, offered) is not null)
@@ -316,14 +454,35 @@ public sealed class UpgradeNegotiator
                     break;
                 }
 
-                selected ??= registration;
+                fallback ??= registration;
             }
         }
 
+        if (selected is null)
+        {
+            if (_unmatchedSubProtocol == UnmatchedSubProtocolBehavior.Reject)
+            {
+                return UpgradeDecision.Reject(400, UpgradeReason.NoAcceptableSubProtocol);
+            }
+
+            selected = fallback;
+        }
+
     Selected:
+        // RFC 7692: permessage-deflate is agreed per handler; an unacceptable or absent offer leaves the handshake as it is.
+        WebSocketDeflateParameters deflate = _deflate.TryGetValue(selected!, out WebSocketDeflateOptions? deflateOptions)
+            ? PerMessageDeflate.Negotiate(request, deflateOptions)
+            : default;
+
+        string selectedVersion = FindWebSocketVersion(selected!, offered)!;
+        if (extendedConnect)
+        {
+            return UpgradeDecision.AcceptExtendedConnect(selected!, selectedVersion, selectedSubProtocol, deflate);
+        }
+
         Span<char> accept = stackalloc char[UpgradeDecision.WebSocketAcceptLength];
         WebSocketHandshake.ComputeAcceptUnchecked(key, accept);
-        return UpgradeDecision.AcceptWebSocket(selected!, FindWebSocketVersion(selected!, offered)!, selectedSubProtocol, accept);
+        return UpgradeDecision.AcceptWebSocket(selected!, selectedVersion, selectedSubProtocol, deflate, accept);
     }
 
     private static string? FindWebSocketVersion(UpgradeRegistration registration, ReadOnlySpan<char> offered)
@@ -348,6 +507,14 @@ public sealed class UpgradeNegotiator
 
     private static IEnumerable<string> WebSocketVersionsOf(UpgradeRegistration registration)
         => registration.Versions.Count == 0 ? [WebSocketDefaultVersion] : registration.Versions;
+
+    private static WebSocketDeflateOptions CopyOf(WebSocketDeflateOptions options) => new()
+    {
+        ClientMaxWindowBits = options.ClientMaxWindowBits,
+        ClientContextTakeover = options.ClientContextTakeover,
+        ServerMaxWindowBits = options.ServerMaxWindowBits,
+        ServerContextTakeover = options.ServerContextTakeover,
+    };
 
     private static bool HasContent<TRequest>(TRequest request)
         where TRequest : IUpgradeRequest

@@ -57,4 +57,19 @@ public enum UpgradeReason
 
     /// <summary>An element of <c>Sec-WebSocket-Protocol</c> is not a token (RFC 6455 §4.1).</summary>
     MalformedSubProtocol,
+
+    /// <summary><c>Host</c> is missing, empty or repeated (RFC 9112 §3.2, RFC 6455 §4.2.1 item 2).</summary>
+    InvalidHost,
+
+    /// <summary>The upgrade request carries an <c>Expect</c> field, which an upgrade cannot meet (RFC 9110 §10.1.1).</summary>
+    ExpectationFailed,
+
+    /// <summary>The <c>Origin</c> of a WebSocket handshake is not allowed by the endpoint's origin policy (RFC 6455 §10.2).</summary>
+    OriginNotAllowed,
+
+    /// <summary>
+    /// No handler speaks any subprotocol the client offered (or the client offered none), and every candidate handler
+    /// requires one; see <see cref="UpgradeNegotiatorOptions.UnmatchedSubProtocol"/>.
+    /// </summary>
+    NoAcceptableSubProtocol,
 }
