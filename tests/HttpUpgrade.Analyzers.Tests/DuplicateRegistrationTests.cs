@@ -1,0 +1,78 @@
+using System.Threading.Tasks;
+using Xunit;
+using V = HttpUpgrade.Analyzers.Tests.Infrastructure.Verify<HttpUpgrade.Analyzers.DuplicateRegistrationAnalyzer>;
+
+namespace HttpUpgrade.Analyzers.Tests;
+
+/// <summary>UPG003: two registrations claim the same name, version and subprotocol, anywhere in the compilation.</summary>
+public sealed class DuplicateRegistrationTests
+{
+    private const string HandleAsync = "public Task HandleAsync(UpgradeContext context, CancellationToken aborted) => Task.CompletedTask;";
+
+    private static string Class(string name, params string[] attributes) =>
+        string.Join("\n", attributes) + $"\npublic sealed class {name} : IUpgradeHandler {{ {HandleAsync} }}\n";
+
+    [Fact]
+    public Task SameNameAndVersion_InTwoClasses_ReportsTheLaterOne() => V.AnalyzerAsync(
+        Class("ChatHandler", "[UpgradeProtocol({|#1:\"websocket\"|}, Versions = \"13\")]") +
+        Class("OtherChatHandler", "[UpgradeProtocol({|#0:\"websocket\"|}, Versions = \"13\")]"),
+        V.Diagnostic("UPG003").WithLocation(0).WithLocation(1).WithArguments("websocket/13", "ChatHandler"));
+
+    [Theory]
+    [InlineData("\"echo\"", "\"ECHO\"", "ECHO")]
+    [InlineData("\"echo\", Versions = \"V1\"", "\"Echo\", Versions = \"v1\"", "Echo/v1")]
+    [InlineData("\"echo\", Versions = \"1, 2\"", "\"echo\", Versions = \"2, 3\"", "echo/2")]
+    [InlineData("\"websocket\", SubProtocols = \"chat.v1, chat.v2\"", "\"websocket\", SubProtocols = \"chat.v2\"", "websocket with subprotocol chat.v2")]
+    [InlineData("\"websocket\", Versions = \"13\", SubProtocols = \"a\"", "\"websocket\", Versions = \" 13 \", SubProtocols = \"A\"", "websocket/13 with subprotocol A")]
+    public Task Rfc9110Section7_8_NamesCompareCaseInsensitively_OverlapReportsUPG003AsTheLaterOneSpellsIt(string first, string second, string claim)
+    {
+        string firstName = first.Substring(0, first.IndexOf('"', 1) + 1);
+        string secondName = second.Substring(0, second.IndexOf('"', 1) + 1);
+        return V.AnalyzerAsync(
+            Class("A", "[UpgradeProtocol({|#1:" + firstName + "|}" + first.Substring(firstName.Length) + ")]") +
+            Class("B", "[UpgradeProtocol({|#0:" + secondName + "|}" + second.Substring(secondName.Length) + ")]"),
+            V.Diagnostic("UPG003").WithLocation(0).WithLocation(1).WithArguments(claim, "A"));
+    }
+
+    [Theory]
+    [InlineData("\"echo\"", "\"echo2\"")]
+    [InlineData("\"echo\", Versions = \"1\"", "\"echo\", Versions = \"2\"")]
+    [InlineData("\"echo\"", "\"echo\", Versions = \"1\"")]
+    [InlineData("\"websocket\", SubProtocols = \"a\"", "\"websocket\", SubProtocols = \"b\"")]
+    [InlineData("\"websocket\", SubProtocols = \"a\"", "\"websocket\"")]
+    [InlineData("\"echo\"", "\"ec ho\"")]
+    [InlineData("\"echo\", Versions = \"1\"", "\"echo\", Versions = \"1,\"")]
+    public Task DistinctClaims_OrInvalidRegistrations_ReportNothing(string first, string second) => V.AnalyzerAsync(
+        Class("A", $"[UpgradeProtocol({first})]") + Class("B", $"[UpgradeProtocol({second})]"));
+
+    [Fact]
+    public Task RepeatedAttribute_OnOneClass_ReportsUPG003() => V.AnalyzerAsync(
+        Class("EchoHandler", "[UpgradeProtocol({|#1:\"echo\"|})]", "[UpgradeProtocol({|#0:\"echo\"|})]"),
+        V.Diagnostic("UPG003").WithLocation(0).WithLocation(1).WithArguments("echo", "EchoHandler"));
+
+    [Fact]
+    public async Task AcrossFiles_ReportsInSourceOrder()
+    {
+        var test = V.CreateAnalyzerTest(Class("A", "[UpgradeProtocol({|#1:\"echo\"|})]"));
+        test.TestState.Sources.Add(("/0/Test1.cs", "using System.Threading; using System.Threading.Tasks; using HttpUpgrade;\n" +
+            Class("B", "[UpgradeProtocol({|#0:\"echo\"|})]")));
+        test.ExpectedDiagnostics.Add(V.Diagnostic("UPG003").WithLocation(0).WithLocation(1).WithArguments("echo", "A"));
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public Task ThreeClaimants_EachLaterOneIsReportedAgainstTheFirst() => V.AnalyzerAsync(
+        Class("A", "[UpgradeProtocol({|#2:\"echo\"|})]") +
+        Class("B", "[UpgradeProtocol({|#0:\"echo\"|})]") +
+        Class("C", "[UpgradeProtocol({|#1:\"echo\"|})]"),
+        V.Diagnostic("UPG003").WithLocation(0).WithLocation(2).WithArguments("echo", "A"),
+        V.Diagnostic("UPG003").WithLocation(1).WithLocation(2).WithArguments("echo", "A"));
+
+    [Fact]
+    public void Descriptor_IsTaggedCompilationEnd() =>
+        Assert.Contains(Microsoft.CodeAnalysis.WellKnownDiagnosticTags.CompilationEnd, DiagnosticDescriptors.DuplicateRegistration.CustomTags);
+
+    [Fact]
+    public Task NoRegistrations_ReportsNothing() => V.AnalyzerAsync("public sealed class Plain { }");
+
+}
