@@ -36,6 +36,23 @@ public class NegotiationBenchmarks
         (UpgradeRequestHeader.Host, "server.example.com"),
         (UpgradeRequestHeader.Connection, "keep-alive"));
 
+    /// <summary>Each case must measure the path its name claims, not an early rejection.</summary>
+    [GlobalSetup]
+    public void CheckDecisions()
+    {
+        Expect(_negotiator.Negotiate(_webSocket), 101, "chat.v1");
+        Expect(_negotiator.Negotiate(_raw), 101, null);
+        Expect(_negotiator.Negotiate(_plain), 426, null);
+
+        static void Expect(UpgradeDecision decision, int status, string? subProtocol)
+        {
+            if (decision.StatusCode != status || decision.SubProtocol != subProtocol)
+            {
+                throw new InvalidOperationException($"Expected {status} with subprotocol '{subProtocol}', got {decision} ({decision.Message}).");
+            }
+        }
+    }
+
     [Benchmark(Baseline = true, Description = "Key check + SHA-1 + base64 only")]
     public char ComputeAcceptOnly()
     {
