@@ -1,9 +1,14 @@
 namespace HttpUpgrade.Generators;
 
 /// <summary>What the generator needs from the compilation: values that an ordinary edit leaves unchanged.</summary>
-/// <param name="AssemblyName">The assembly whose handlers are registered.</param>
+/// <param name="AssemblyName">The assembly whose handlers are registered, as written in doc comments.</param>
+/// <param name="Identifier">
+/// The assembly name as a C# identifier (<c>Contoso.Chat</c> becomes <c>ContosoChat</c>): it names the registry
+/// (<c>ContosoChatUpgradeRegistry</c>) and the method another assembly calls (<c>AddContosoChatUpgradeHandlers()</c>),
+/// so that two assemblies never declare the same type.
+/// </param>
 /// <param name="HasDependencyInjection">Whether <c>IServiceCollection</c> is referenced, so <c>AddUpgradeHandlers()</c> can be emitted.</param>
-internal sealed record CompilationModel(string? AssemblyName, bool HasDependencyInjection);
+internal sealed record AssemblyModel(string AssemblyName, string Identifier, bool HasDependencyInjection);
 
 /// <summary>A class marked <c>[UpgradeProtocol]</c> that the generated registry can construct.</summary>
 /// <param name="TypeName">The fully qualified type name, <c>global::Ns.Outer.Inner</c>.</param>
@@ -43,3 +48,12 @@ internal enum ParameterSource
 /// <param name="Versions">The accepted versions in the attribute's order.</param>
 /// <param name="SubProtocols">The WebSocket subprotocols in the attribute's order.</param>
 internal sealed record RegistrationModel(string Name, EquatableArray<string> Versions, EquatableArray<string> SubProtocols);
+
+/// <summary>
+/// One row of the generated registry: a registration with the handler it constructs. The registry's rows are kept in
+/// dispatch order, so a change in declaration order alone leaves them equal and re-emits nothing.
+/// </summary>
+/// <param name="Key">The protocol name in lower case: rows with the same key form one <c>Match</c> range.</param>
+/// <param name="Registration">The registration as declared.</param>
+/// <param name="Handler">The handler the registration constructs.</param>
+internal sealed record RegistryEntryModel(string Key, RegistrationModel Registration, HandlerModel Handler);

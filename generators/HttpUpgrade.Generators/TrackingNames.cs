@@ -9,12 +9,21 @@ internal static class TrackingNames
     /// <summary>The handler models that can be emitted.</summary>
     public const string ValidHandlers = nameof(ValidHandlers);
 
-    /// <summary>Every handler model of the compilation, as one array.</summary>
+    /// <summary>Every handler model of the compilation, as one array in declaration order.</summary>
     public const string AllHandlers = nameof(AllHandlers);
 
-    /// <summary>The little the generator needs from the compilation itself.</summary>
-    public const string CompilationModel = nameof(CompilationModel);
+    /// <summary>The registry's rows in dispatch order: unchanged when only the declaration order changed.</summary>
+    public const string RegistryEntries = nameof(RegistryEntries);
 
-    /// <summary>The handlers together with the compilation model: the emitter's input.</summary>
-    public const string GeneratorInput = nameof(GeneratorInput);
+    /// <summary>The little the generator needs from the compilation itself: the assembly name and whether DI is referenced.</summary>
+    public const string Assembly = nameof(Assembly);
+
+    /// <summary>The registry's rows together with the assembly: the registry file's input.</summary>
+    public const string RegistryInput = nameof(RegistryInput);
+
+    /// <summary>Whether the assembly has a handler at all.</summary>
+    public const string HasHandlers = nameof(HasHandlers);
+
+    /// <summary>Whether there are handlers, together with the assembly: the dependency injection file's input.</summary>
+    public const string ServiceCollectionExtensionsInput = nameof(ServiceCollectionExtensionsInput);
 }

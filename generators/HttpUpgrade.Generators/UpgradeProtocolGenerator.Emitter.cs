@@ -10,13 +10,14 @@ namespace HttpUpgrade.Generators;
 
 public sealed partial class UpgradeProtocolGenerator
 {
-    /// <summary>Writes the registry and, when dependency injection is referenced, <c>AddUpgradeHandlers()</c>.</summary>
+    /// <summary>Writes the registry and, when dependency injection is referenced, the methods that register it.</summary>
     internal static class Emitter
     {
         public const string RegistryHintName = "UpgradeHandlerRegistry.g.cs";
         public const string ServiceCollectionExtensionsHintName = "UpgradeHandlersServiceCollectionExtensions.g.cs";
 
-        private const string RegistryTypeName = "global::HttpUpgrade.Generated.UpgradeHandlerRegistry";
+        private const string GeneratedNamespace = "HttpUpgrade.Generated";
+        private const string RegistryInterfaceName = "global::HttpUpgrade.IUpgradeRegistry";
         private const string RegistrationTypeName = "global::HttpUpgrade.UpgradeRegistration";
         private const string RegistrationSpanTypeName = "global::System.ReadOnlySpan<" + RegistrationTypeName + ">";
         private const string ServiceCollectionTypeName = "global::Microsoft.Extensions.DependencyInjection.IServiceCollection";
@@ -26,35 +27,27 @@ public sealed partial class UpgradeProtocolGenerator
             + (typeof(UpgradeProtocolGenerator).Assembly.GetName().Version?.ToString() ?? "0.0.0.0")
             + "\")]";
 
-        public static void Emit(SourceProductionContext context, ImmutableArray<HandlerModel> handlers, CompilationModel compilation)
-        {
-            List<Entry> entries = Order(handlers);
-            if (entries.Count == 0)
-            {
-                return;
-            }
+        /// <summary>The registry's class name, <c>ContosoChatUpgradeRegistry</c> for assembly <c>Contoso.Chat</c>.</summary>
+        public static string RegistryClassName(AssemblyModel assembly) => assembly.Identifier + "UpgradeRegistry";
 
-            context.CancellationToken.ThrowIfCancellationRequested();
-            context.AddSource(RegistryHintName, SourceText.From(EmitRegistry(entries, compilation.AssemblyName), Encoding.UTF8));
-            if (compilation.HasDependencyInjection)
-            {
-                context.AddSource(
-                    ServiceCollectionExtensionsHintName,
-                    SourceText.From(EmitServiceCollectionExtensions(compilation.AssemblyName), Encoding.UTF8));
-            }
-        }
+        /// <summary>The method another assembly calls, <c>AddContosoChatUpgradeHandlers</c> for assembly <c>Contoso.Chat</c>.</summary>
+        public static string AddMethodName(AssemblyModel assembly) => "Add" + assembly.Identifier + "UpgradeHandlers";
 
-        // Registrations sharing a name (case-insensitively) end up adjacent so that Match can return them as one range.
-        // The order is total over everything that is written, so the output does not depend on declaration order.
-        private static List<Entry> Order(ImmutableArray<HandlerModel> handlers)
+        /// <summary>
+        /// Flattens the handlers into registry rows in dispatch order. Rows that share a name (case-insensitively) are
+        /// adjacent so that <c>Match</c> returns them as one range; within a name, registrations that list versions come
+        /// before those that accept any version, then handlers in ordinal order of their type name. The order is total over
+        /// everything that is written, so the output does not depend on declaration order.
+        /// </summary>
+        public static EquatableArray<RegistryEntryModel> CreateEntries(ImmutableArray<HandlerModel> handlers)
         {
-            var entries = new List<Entry>();
+            var entries = new List<RegistryEntryModel>();
             foreach (HandlerModel handler in handlers)
             {
-                for (int i = 0; i < handler.Registrations.Count; i++)
+                foreach (RegistrationModel registration in handler.Registrations)
                 {
-                    RegistrationModel registration = handler.Registrations[i];
-                    entries.Add(new Entry(registration.Name.ToLowerInvariant(), registration, handler, i));
+                    // Tokens are ASCII (RFC 9110 §5.6.2), so the invariant lower case is the ASCII one.
+                    entries.Add(new RegistryEntryModel(registration.Name.ToLowerInvariant(), registration, handler));
                 }
             }
 
@@ -63,12 +56,12 @@ public sealed partial class UpgradeProtocolGenerator
                 int order = string.CompareOrdinal(x.Key, y.Key);
                 if (order == 0)
                 {
-                    order = string.CompareOrdinal(x.Handler.TypeName, y.Handler.TypeName);
+                    order = (x.Registration.Versions.Count == 0).CompareTo(y.Registration.Versions.Count == 0);
                 }
 
                 if (order == 0)
                 {
-                    order = x.AttributeIndex.CompareTo(y.AttributeIndex);
+                    order = string.CompareOrdinal(x.Handler.TypeName, y.Handler.TypeName);
                 }
 
                 if (order == 0)
@@ -88,7 +81,28 @@ public sealed partial class UpgradeProtocolGenerator
 
                 return order;
             });
-            return entries;
+            return new EquatableArray<RegistryEntryModel>(entries.ToArray());
+        }
+
+        public static void EmitRegistry(SourceProductionContext context, EquatableArray<RegistryEntryModel> entries, AssemblyModel assembly)
+        {
+            if (entries.Count == 0)
+            {
+                return;
+            }
+
+            context.CancellationToken.ThrowIfCancellationRequested();
+            context.AddSource(RegistryHintName, SourceText.From(WriteRegistry(entries, assembly), Encoding.UTF8));
+        }
+
+        public static void EmitServiceCollectionExtensions(SourceProductionContext context, bool hasHandlers, AssemblyModel assembly)
+        {
+            if (!hasHandlers || !assembly.HasDependencyInjection)
+            {
+                return;
+            }
+
+            context.AddSource(ServiceCollectionExtensionsHintName, SourceText.From(WriteServiceCollectionExtensions(assembly), Encoding.UTF8));
         }
 
         private static int CompareOrdinal(EquatableArray<string> x, EquatableArray<string> y)
@@ -105,20 +119,31 @@ public sealed partial class UpgradeProtocolGenerator
             return x.Count.CompareTo(y.Count);
         }
 
-        private static string EmitRegistry(List<Entry> entries, string? assemblyName)
+        private static string WriteRegistry(EquatableArray<RegistryEntryModel> entries, AssemblyModel assembly)
         {
+            string className = RegistryClassName(assembly);
+            string typeName = "global::" + GeneratedNamespace + "." + className;
+            string assemblyName = EscapeXml(assembly.AssemblyName);
+
             var writer = new SourceWriter();
             WriteHeader(writer);
             writer.WriteLine("#pragma warning disable CS0612, CS0618 // Registering an [Obsolete] handler is not a use of it to warn about.");
             writer.WriteLine();
-            writer.WriteLine("namespace HttpUpgrade.Generated");
+            writer.WriteLine("namespace " + GeneratedNamespace);
             writer.OpenBlock();
-            writer.WriteLine($"/// <summary>The upgrade handlers of assembly '{EscapeXml(assemblyName)}': every class marked <c>[UpgradeProtocol]</c>, matched by name length and a case-insensitive compare, constructed without reflection.</summary>");
+            writer.WriteLine("/// <summary>");
+            writer.WriteLine($"/// The upgrade handlers of assembly '{assemblyName}': one registration per <c>[UpgradeProtocol]</c> attribute, each");
+            writer.WriteLine("/// with a factory that calls the handler's constructor directly.");
+            writer.WriteLine("/// </summary>");
+            writer.WriteLine("/// <remarks>");
+            writer.WriteLine($"/// In assembly '{assemblyName}', <c>services.AddUpgradeHandlers()</c> registers it; an assembly that references this one");
+            writer.WriteLine($"/// calls <c>services.{AddMethodName(assembly)}()</c>. Both are generated when dependency injection is referenced.");
+            writer.WriteLine("/// </remarks>");
             writer.WriteLine(s_generatedCodeAttribute);
-            writer.WriteLine("internal sealed class UpgradeHandlerRegistry : global::HttpUpgrade.IUpgradeRegistry");
+            writer.WriteLine($"public sealed class {className} : {RegistryInterfaceName}");
             writer.OpenBlock();
-            writer.WriteLine($"public static {RegistryTypeName} Instance {{ get; }} = new {RegistryTypeName}();");
-            writer.WriteLine();
+            writer.WriteLine("// Rows that share a protocol name (case-insensitively) are adjacent, so Match returns them as one range;");
+            writer.WriteLine("// within a name, registrations that list versions come first and those that accept any version last.");
             writer.WriteLine($"private static readonly {RegistrationTypeName}[] s_registrations = new {RegistrationTypeName}[]");
             writer.OpenBlock();
             for (int i = 0; i < entries.Count; i++)
@@ -128,6 +153,14 @@ public sealed partial class UpgradeProtocolGenerator
 
             writer.CloseBlock(";");
             writer.WriteLine();
+            writer.WriteLine($"private {className}()");
+            writer.OpenBlock();
+            writer.CloseBlock();
+            writer.WriteLine();
+            writer.WriteLine("/// <summary>The registry; it keeps no state besides its registrations.</summary>");
+            writer.WriteLine($"public static {typeName} Instance {{ get; }} = new {typeName}();");
+            writer.WriteLine();
+            writer.WriteLine("/// <inheritdoc />");
             writer.WriteLine($"public global::System.Collections.Generic.IReadOnlyList<{RegistrationTypeName}> Registrations => s_registrations;");
             writer.WriteLine();
             WriteMatch(writer, entries);
@@ -136,13 +169,13 @@ public sealed partial class UpgradeProtocolGenerator
             return writer.ToString();
         }
 
-        private static void WriteRegistration(SourceWriter writer, int index, Entry entry)
+        private static void WriteRegistration(SourceWriter writer, int index, RegistryEntryModel entry)
         {
             HandlerModel handler = entry.Handler;
             RegistrationModel registration = entry.Registration;
             string handlerName = Literal(handler.DisplayName);
 
-            writer.WriteLine($"// [{index.ToString(CultureInfo.InvariantCulture)}] {registration.Name} -> {handler.DisplayName}");
+            writer.WriteLine($"// [{index.ToString(CultureInfo.InvariantCulture)}] {Describe(registration)} -> {handler.DisplayName}");
             writer.WriteLine($"new {RegistrationTypeName}(");
             writer.Indent();
             writer.WriteLine(Literal(registration.Name) + ",");
@@ -169,6 +202,27 @@ public sealed partial class UpgradeProtocolGenerator
             writer.Unindent();
         }
 
+        // "websocket/13 (chat.v2, chat.v1)", "echo/1,2" or "echo (any version)": what a reader of the comment needs.
+        private static string Describe(RegistrationModel registration)
+        {
+            var text = new StringBuilder(registration.Name);
+            if (registration.Versions.Count == 0)
+            {
+                text.Append(" (any version)");
+            }
+            else
+            {
+                text.Append('/').Append(string.Join(",", registration.Versions));
+            }
+
+            if (registration.SubProtocols.Count > 0)
+            {
+                text.Append(" [").Append(string.Join(", ", registration.SubProtocols)).Append(']');
+            }
+
+            return text.ToString();
+        }
+
         private static string Argument(ConstructorParameterModel parameter, string handlerName) => parameter.Source switch
         {
             ParameterSource.ServiceProvider => "services",
@@ -178,9 +232,9 @@ public sealed partial class UpgradeProtocolGenerator
             _ => $"global::HttpUpgrade.UpgradeServices.GetRequired<{parameter.TypeName}>(services, {handlerName})",
         };
 
-        private static void WriteMatch(SourceWriter writer, List<Entry> entries)
+        private static void WriteMatch(SourceWriter writer, EquatableArray<RegistryEntryModel> entries)
         {
-            // Ranges of registrations that share a name, grouped by the name's length for the switch.
+            // Ranges of rows that share a name, grouped by the name's length for the switch.
             var rangesByLength = new SortedDictionary<int, List<(string Name, int Start, int Count)>>();
             for (int start = 0; start < entries.Count;)
             {
@@ -201,17 +255,26 @@ public sealed partial class UpgradeProtocolGenerator
                 start = end;
             }
 
+            writer.WriteLine("/// <inheritdoc />");
             writer.WriteLine($"public {RegistrationSpanTypeName} Match(global::System.ReadOnlySpan<char> name)");
             writer.OpenBlock();
+            writer.WriteLine("// As Kestrel matches known header names: the length picks the candidates, then each character is compared,");
+            writer.WriteLine("// a letter with its ASCII case bit (0x20) set so that 'W' and 'w' both match 'w', any other token character exactly.");
             writer.WriteLine("switch (name.Length)");
             writer.OpenBlock();
             foreach (KeyValuePair<int, List<(string Name, int Start, int Count)>> length in rangesByLength)
             {
                 writer.WriteLine($"case {length.Key.ToString(CultureInfo.InvariantCulture)}:");
                 writer.Indent();
-                foreach ((string name, int start, int count) in length.Value)
+                for (int i = 0; i < length.Value.Count; i++)
                 {
-                    writer.WriteLine($"if (global::System.MemoryExtensions.Equals(name, {Literal(name)}, global::System.StringComparison.OrdinalIgnoreCase))");
+                    (string name, int start, int count) = length.Value[i];
+                    if (i > 0)
+                    {
+                        writer.WriteLine();
+                    }
+
+                    WriteNameTest(writer, name);
                     writer.OpenBlock();
                     writer.WriteLine($"return new {RegistrationSpanTypeName}(s_registrations, {start.ToString(CultureInfo.InvariantCulture)}, {count.ToString(CultureInfo.InvariantCulture)});");
                     writer.CloseBlock();
@@ -222,30 +285,75 @@ public sealed partial class UpgradeProtocolGenerator
             }
 
             writer.CloseBlock();
+            writer.WriteLine();
             writer.WriteLine("return default;");
             writer.CloseBlock();
         }
 
-        private static string EmitServiceCollectionExtensions(string? assemblyName)
+        // if ((name[0] | 0x20) == 'e' && (name[1] | 0x20) == 'c' && ... ), four comparisons to a line, after a comment naming the token.
+        private static void WriteNameTest(SourceWriter writer, string lowerCaseName)
         {
+            const int ComparisonsPerLine = 4;
+            writer.WriteLine("// " + lowerCaseName);
+            var line = new StringBuilder("if (");
+            for (int i = 0; i < lowerCaseName.Length; i++)
+            {
+                if (i > 0 && i % ComparisonsPerLine == 0)
+                {
+                    writer.WriteLine(line.ToString());
+                    line.Clear().Append("    && ");
+                }
+                else if (i > 0)
+                {
+                    line.Append(" && ");
+                }
+
+                char c = lowerCaseName[i];
+                string index = i.ToString(CultureInfo.InvariantCulture);
+                line.Append(c is >= 'a' and <= 'z'
+                    ? $"(name[{index}] | 0x20) == {Literal(c)}"
+                    : $"name[{index}] == {Literal(c)}");
+            }
+
+            writer.WriteLine(line.Append(')').ToString());
+        }
+
+        private static string WriteServiceCollectionExtensions(AssemblyModel assembly)
+        {
+            string assemblyName = EscapeXml(assembly.AssemblyName);
+            string registryTypeName = "global::" + GeneratedNamespace + "." + RegistryClassName(assembly);
+            string addMethodName = AddMethodName(assembly);
+
             var writer = new SourceWriter();
             WriteHeader(writer);
             writer.WriteLine();
             writer.WriteLine("namespace Microsoft.Extensions.DependencyInjection");
             writer.OpenBlock();
-            writer.WriteLine($"/// <summary>Registers the upgrade handlers of assembly '{EscapeXml(assemblyName)}' with dependency injection.</summary>");
+            writer.WriteLine($"/// <summary>Registers the upgrade handlers of assembly '{assemblyName}' with dependency injection.</summary>");
             writer.WriteLine(s_generatedCodeAttribute);
-            writer.WriteLine("internal static class UpgradeHandlersServiceCollectionExtensions");
+            writer.WriteLine($"public static class {assembly.Identifier}UpgradeHandlersServiceCollectionExtensions");
             writer.OpenBlock();
-            writer.WriteLine("/// <summary>Registers the upgrade handlers of this assembly as one <see cref=\"global::HttpUpgrade.IUpgradeRegistry\"/>; calling it again changes nothing.</summary>");
+            writer.WriteLine($"/// <summary>Registers the upgrade handlers of this assembly, <see cref=\"{registryTypeName}\"/>; calling it again changes nothing.</summary>");
             writer.WriteLine("/// <param name=\"services\">The service collection to add to.</param>");
             writer.WriteLine("/// <returns><paramref name=\"services\"/>, for chaining.</returns>");
-            writer.WriteLine($"public static {ServiceCollectionTypeName} AddUpgradeHandlers(this {ServiceCollectionTypeName} services)");
-            writer.OpenBlock();
-            writer.WriteLine("// TryAddEnumerable keeps the call idempotent; the Kestrel adapter composes every registered IUpgradeRegistry.");
-            writer.WriteLine("global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddEnumerable(services,");
+            writer.WriteLine($"internal static {ServiceCollectionTypeName} AddUpgradeHandlers(this {ServiceCollectionTypeName} services)");
             writer.Indent();
-            writer.WriteLine($"global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor.Singleton<global::HttpUpgrade.IUpgradeRegistry>({RegistryTypeName}.Instance));");
+            writer.WriteLine($"=> {addMethodName}(services);");
+            writer.Unindent();
+            writer.WriteLine();
+            writer.WriteLine("/// <summary>");
+            writer.WriteLine($"/// Registers the upgrade handlers of assembly '{assemblyName}', <see cref=\"{registryTypeName}\"/>: an app that");
+            writer.WriteLine("/// references this assembly calls it next to its own <c>AddUpgradeHandlers()</c>. Calling it again changes nothing.");
+            writer.WriteLine("/// </summary>");
+            writer.WriteLine("/// <param name=\"services\">The service collection to add to.</param>");
+            writer.WriteLine("/// <returns><paramref name=\"services\"/>, for chaining.</returns>");
+            writer.WriteLine($"public static {ServiceCollectionTypeName} {addMethodName}(this {ServiceCollectionTypeName} services)");
+            writer.OpenBlock();
+            writer.WriteLine("// TryAddEnumerable keeps the call idempotent; MapUpgrade composes every registered IUpgradeRegistry.");
+            writer.WriteLine("global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddEnumerable(");
+            writer.Indent();
+            writer.WriteLine("services,");
+            writer.WriteLine($"global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor.Singleton<{RegistryInterfaceName}>({registryTypeName}.Instance));");
             writer.Unindent();
             writer.WriteLine("return services;");
             writer.CloseBlock();
@@ -278,9 +386,9 @@ public sealed partial class UpgradeProtocolGenerator
 
         private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
 
-        private static string EscapeXml(string? value)
-            => (value ?? string.Empty).Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("'", "&apos;");
+        private static string Literal(char value) => SymbolDisplay.FormatLiteral(value, quote: true);
 
-        private readonly record struct Entry(string Key, RegistrationModel Registration, HandlerModel Handler, int AttributeIndex);
+        private static string EscapeXml(string value)
+            => value.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("'", "&apos;");
     }
 }

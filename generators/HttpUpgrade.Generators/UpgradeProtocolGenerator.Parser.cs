@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Text;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -18,6 +19,11 @@ public sealed partial class UpgradeProtocolGenerator
         public const string UpgradeProtocolAttributeName = "HttpUpgrade.UpgradeProtocolAttribute";
         public const string ServiceCollectionMetadataName = "Microsoft.Extensions.DependencyInjection.IServiceCollection";
 
+        // The attribute ASP.NET Core's ActivatorUtilities honours to pick a constructor. It is recognised by its full name,
+        // not resolved as a symbol: the check needs no lookup in the compilation and no particular version of the package.
+        private const string ConstructorAttributeName = "ActivatorUtilitiesConstructorAttribute";
+        private const string ConstructorAttributeNamespace = "Microsoft.Extensions.DependencyInjection";
+
         private const string VersionsProperty = "Versions";
         private const string SubProtocolsProperty = "SubProtocols";
 
@@ -26,6 +32,44 @@ public sealed partial class UpgradeProtocolGenerator
 
         private static readonly SymbolDisplayFormat s_displayNameFormat = new(
             typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces);
+
+        /// <summary>Reads the assembly's name and whether dependency injection is referenced.</summary>
+        public static AssemblyModel ParseAssembly(Compilation compilation)
+        {
+            string assemblyName = compilation.AssemblyName ?? string.Empty;
+            return new AssemblyModel(
+                assemblyName,
+                ToIdentifier(assemblyName),
+                HasDependencyInjection: compilation.GetTypeByMetadataName(ServiceCollectionMetadataName) is not null);
+        }
+
+        /// <summary>
+        /// <c>Contoso.Chat</c> → <c>ContosoChat</c>, <c>my-lib_v2</c> → <c>MyLibV2</c>: characters a C# identifier cannot hold
+        /// (and '_') separate words, and each word starts upper-case. A name that would start with a digit gets a '_'.
+        /// </summary>
+        internal static string ToIdentifier(string assemblyName)
+        {
+            var identifier = new StringBuilder(assemblyName.Length);
+            bool wordStart = true;
+            foreach (char c in assemblyName)
+            {
+                if (c == '_' || !SyntaxFacts.IsIdentifierPartCharacter(c) || char.GetUnicodeCategory(c) == UnicodeCategory.Format)
+                {
+                    wordStart = true;
+                    continue;
+                }
+
+                identifier.Append(wordStart ? char.ToUpperInvariant(c) : c);
+                wordStart = false;
+            }
+
+            if (identifier.Length == 0)
+            {
+                return "Assembly";
+            }
+
+            return SyntaxFacts.IsIdentifierStartCharacter(identifier[0]) ? identifier.ToString() : "_" + identifier;
+        }
 
         public static HandlerModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
@@ -38,7 +82,7 @@ public sealed partial class UpgradeProtocolGenerator
                 return null;
             }
 
-            IMethodSymbol? constructor = GetSingleUsableConstructor(type);
+            IMethodSymbol? constructor = GetConstructor(type);
             if (constructor is null || (HasRequiredMembers(type) && !SetsRequiredMembers(constructor)))
             {
                 return null;
@@ -126,26 +170,51 @@ public sealed partial class UpgradeProtocolGenerator
         private static bool IsHttpUpgradeNamespace(INamespaceSymbol? ns)
             => ns is { Name: "HttpUpgrade", ContainingNamespace.IsGlobalNamespace: true };
 
-        // v1 calls exactly one constructor; with several, which one the registry should call is ambiguous.
-        private static IMethodSymbol? GetSingleUsableConstructor(INamedTypeSymbol type)
+        // The registry calls exactly one constructor: the one marked [ActivatorUtilitiesConstructor], else the only one
+        // visible assembly-wide. Two marked constructors, or several visible and none marked, leave the choice ambiguous.
+        private static IMethodSymbol? GetConstructor(INamedTypeSymbol type)
         {
-            IMethodSymbol? usable = null;
+            IMethodSymbol? marked = null;
+            IMethodSymbol? visible = null;
+            int markedCount = 0;
+            int visibleCount = 0;
             foreach (IMethodSymbol constructor in type.InstanceConstructors)
             {
-                if (!IsVisibleInAssembly(constructor.DeclaredAccessibility))
+                if (IsMarkedConstructor(constructor))
                 {
-                    continue;
+                    marked = constructor;
+                    markedCount++;
                 }
 
-                if (usable is not null)
+                if (IsVisibleInAssembly(constructor.DeclaredAccessibility))
                 {
-                    return null;
+                    visible = constructor;
+                    visibleCount++;
                 }
-
-                usable = constructor;
             }
 
-            return usable is { IsVararg: false } ? usable : null;
+            IMethodSymbol? chosen = markedCount switch
+            {
+                0 => visibleCount == 1 ? visible : null,
+                1 => marked,
+                _ => null,
+            };
+
+            return chosen is { IsVararg: false } && IsVisibleInAssembly(chosen.DeclaredAccessibility) ? chosen : null;
+        }
+
+        private static bool IsMarkedConstructor(IMethodSymbol constructor)
+        {
+            foreach (AttributeData attribute in constructor.GetAttributes())
+            {
+                if (attribute.AttributeClass is { Name: ConstructorAttributeName, Arity: 0, ContainingType: null } attributeClass
+                    && attributeClass.ContainingNamespace.ToDisplayString() == ConstructorAttributeNamespace)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static bool HasRequiredMembers(INamedTypeSymbol type)

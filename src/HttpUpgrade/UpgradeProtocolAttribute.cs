@@ -24,7 +24,8 @@ public sealed class UpgradeProtocolAttribute : Attribute
 
     /// <summary>
     /// Comma-separated versions this handler accepts, in the server's order of preference. Empty or unset means the
-    /// registration accepts an offer with any version or none.
+    /// registration accepts an offer with any version or none; where several registrations share the name, one that
+    /// lists the offered version is chosen over it. For <c>websocket</c>, unset means version 13.
     /// </summary>
     public string? Versions { get; set; }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Text;
 using Microsoft.CodeAnalysis;
@@ -72,24 +73,75 @@ public sealed class DeterminismTests
     }
 
     [Fact]
+    public void TwoRunsProduceTheSameBytes()
+    {
+        SyntaxTree[] trees = TestSources.Trees().ToArray();
+
+        AssertIdentical(Generate(trees), Generate(trees));
+    }
+
+    [Theory]
+    [InlineData("tr-TR")]
+    [InlineData("de-DE")]
+    [InlineData("ja-JP")]
+    public void TheCurrentCultureChangesNoByte(string culture)
+    {
+        // Turkish lower-cases 'I' to a dotless 'ı': a culture-sensitive ToLower would split "INFO" from "info".
+        SyntaxTree tree = GeneratorHarness.Parse(Source(s_declarations.Append("""
+            [UpgradeProtocol("INFO", Versions = "1.5")]
+            [UpgradeProtocol("info", Versions = "2")]
+            public sealed class Info : IUpgradeHandler
+            {
+                public Task HandleAsync(UpgradeContext context, CancellationToken aborted) => Task.CompletedTask;
+            }
+            """)), "Handlers.cs");
+        Dictionary<string, byte[]> invariant = WithCulture(CultureInfo.InvariantCulture, () => Generate(new[] { tree }));
+
+        Dictionary<string, byte[]> other = WithCulture(CultureInfo.GetCultureInfo(culture), () => Generate(new[] { tree }));
+
+        AssertIdentical(invariant, other);
+        string registry = Encoding.UTF8.GetString(invariant["UpgradeHandlerRegistry.g.cs"]);
+        Assert.Contains("// info\n", registry, StringComparison.Ordinal);
+        Assert.DoesNotContain('\r', registry);
+    }
+
+    [Fact]
     public void SharedNamesAreAdjacentWhateverTheirCase()
     {
         GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(new[] { GeneratorHarness.Parse(Source(s_declarations.Reverse()), "Handlers.cs") }));
 
         using LoadedAssembly loaded = run.Load();
+        // Within a name: registrations that list versions in handler order, then Alpha's, which accepts any version.
         Assert.Equal(
             new[]
             {
-                "echo -> Sample.Alpha",
                 "ECHO -> Sample.Beta",
                 "echo -> Sample.Mid",
                 "echo -> Sample.Mid",
+                "echo -> Sample.Alpha",
                 "WebSocket -> Sample.Alpha",
                 "websocket -> Sample.Zeta",
             },
             loaded.DescribeRegistrations());
         Assert.Equal(new[] { "1", "2" }, loaded.Registry.Match("Echo").ToArray().Where(r => r.HandlerName == "Sample.Mid").Select(r => r.Versions.Single()));
         Assert.Equal(4, loaded.Registry.Match("eCHO").Length);
+    }
+
+    private static T WithCulture<T>(CultureInfo culture, Func<T> action)
+    {
+        CultureInfo original = CultureInfo.CurrentCulture;
+        CultureInfo originalUi = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentCulture = culture;
+        CultureInfo.CurrentUICulture = culture;
+        try
+        {
+            return action();
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = original;
+            CultureInfo.CurrentUICulture = originalUi;
+        }
     }
 
     private static Dictionary<string, byte[]> Generate(IEnumerable<SyntaxTree> trees)

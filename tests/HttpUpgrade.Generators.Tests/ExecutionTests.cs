@@ -166,6 +166,19 @@ public sealed class ExecutionTests(RepresentativeAssembly assembly) : IClassFixt
     }
 
     [Fact]
+    public void TheInternalAndThePublicAddMethodRegisterTheSameRegistryOnce()
+    {
+        var services = new ServiceCollection();
+
+        Assert.Same(services, _loaded.AddAssemblyUpgradeHandlers(services));
+        _loaded.AddUpgradeHandlers(services);
+
+        Assert.Same(_loaded.Registry, Assert.Single(services, d => d.ServiceType == typeof(IUpgradeRegistry)).ImplementationInstance);
+        Assert.True(_loaded.RegistryType.IsPublic);
+        Assert.Empty(_loaded.RegistryType.GetConstructors());
+    }
+
+    [Fact]
     public void AddUpgradeHandlersKeepsOtherRegistries()
     {
         var services = new ServiceCollection();

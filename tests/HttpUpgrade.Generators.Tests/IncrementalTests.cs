@@ -43,7 +43,39 @@ public sealed class IncrementalTests
     }
 
     [Fact]
-    public void ChangingATokenChangesTheOutput()
+    public void EditingAHandlersMethodBodyReEmitsNothing()
+    {
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(TestSources.Trees());
+        CSharpCompilation edited = ReplaceInHandlers(
+            compilation,
+            "=> context.Transport.CopyToAsync(context.Transport, aborted);",
+            "=> context.Transport.CopyToAsync(context.Transport, 4096, aborted);");
+
+        GeneratorRunResult result = RunTwice(compilation, edited);
+
+        // The edited class is read again and yields an equal model; nothing after that step runs.
+        Assert.Contains(Outputs(result, TrackingNames.Handlers), output => output.Reason == IncrementalStepRunReason.Unchanged);
+        AssertOnly(result, TrackingNames.Handlers, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        AssertOutputs(result, registry: IncrementalStepRunReason.Cached, serviceCollectionExtensions: IncrementalStepRunReason.Cached);
+    }
+
+    [Fact]
+    public void ReorderingHandlerDeclarationsReEmitsNothing()
+    {
+        SyntaxTree[] trees = TestSources.Trees().ToArray();
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(trees);
+        CSharpCompilation reordered = GeneratorHarness.CreateCompilation(trees.Reverse());
+
+        GeneratorRunResult result = RunTwice(compilation, reordered);
+
+        // The handlers arrive in another order, which the registry's rows do not keep.
+        Assert.Contains(Outputs(result, TrackingNames.AllHandlers), output => output.Reason == IncrementalStepRunReason.Modified);
+        Assert.All(Outputs(result, TrackingNames.RegistryEntries), output => Assert.Equal(IncrementalStepRunReason.Unchanged, output.Reason));
+        AssertOutputs(result, registry: IncrementalStepRunReason.Cached, serviceCollectionExtensions: IncrementalStepRunReason.Cached);
+    }
+
+    [Fact]
+    public void ChangingATokenReEmitsOnlyTheRegistry()
     {
         CSharpCompilation compilation = GeneratorHarness.CreateCompilation(TestSources.Trees());
         CSharpCompilation edited = ReplaceInHandlers(compilation, "[UpgradeProtocol(\"echo\", Versions = \"1\")]", "[UpgradeProtocol(\"echo\", Versions = \"2\")]");
@@ -51,21 +83,46 @@ public sealed class IncrementalTests
         string before = GeneratorHarness.Run(compilation).Text("UpgradeHandlerRegistry.g.cs");
         GeneratorRunResult result = RunTwice(compilation, edited);
 
-        Assert.Contains(result.TrackedSteps[TrackingNames.Handlers], step => step.Outputs.Any(output => output.Reason == IncrementalStepRunReason.Modified));
-        Assert.Contains(result.TrackedSteps[TrackingNames.GeneratorInput], step => step.Outputs.Any(output => output.Reason == IncrementalStepRunReason.Modified));
+        // Every handler is read again, and only EchoHandler's model differs.
+        (object Value, IncrementalStepRunReason Reason)[] handlers = Outputs(result, TrackingNames.Handlers).ToArray();
+        Assert.Equal("global::Sample.EchoHandler", Assert.Single(handlers, output => output.Reason == IncrementalStepRunReason.Modified).Value is HandlerModel echo ? echo.TypeName : null);
+        Assert.All(handlers.Where(output => output.Reason != IncrementalStepRunReason.Modified), output => Assert.Equal(IncrementalStepRunReason.Unchanged, output.Reason));
+        Assert.All(Outputs(result, TrackingNames.RegistryEntries), output => Assert.Equal(IncrementalStepRunReason.Modified, output.Reason));
+        Assert.All(Outputs(result, TrackingNames.Assembly), output => Assert.Equal(IncrementalStepRunReason.Unchanged, output.Reason));
+        Assert.All(Outputs(result, TrackingNames.HasHandlers), output => Assert.Equal(IncrementalStepRunReason.Unchanged, output.Reason));
+        Assert.All(Outputs(result, TrackingNames.ServiceCollectionExtensionsInput), output => Assert.Equal(IncrementalStepRunReason.Cached, output.Reason));
+        AssertOutputs(result, registry: IncrementalStepRunReason.Modified, serviceCollectionExtensions: IncrementalStepRunReason.Cached);
+
         string after = Assert.Single(result.GeneratedSources, source => source.HintName == "UpgradeHandlerRegistry.g.cs").SourceText.ToString();
         Assert.NotEqual(before, after);
         Assert.Contains("\"echo\",\n                new string[] { \"2\" },", after, StringComparison.Ordinal);
     }
 
     [Fact]
+    public void RenamingTheAssemblyReEmitsBothFiles()
+    {
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(TestSources.Trees());
+
+        GeneratorRunResult result = RunTwice(compilation, compilation.WithAssemblyName("Contoso.Chat"));
+
+        AssertOnly(result, TrackingNames.Handlers, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        AssertOnly(result, TrackingNames.RegistryEntries, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        AssertOutputs(result, registry: IncrementalStepRunReason.Modified, serviceCollectionExtensions: IncrementalStepRunReason.Modified);
+        Assert.Contains(
+            "public static global::Microsoft.Extensions.DependencyInjection.IServiceCollection AddContosoChatUpgradeHandlers(",
+            Assert.Single(result.GeneratedSources, source => source.HintName == "UpgradeHandlersServiceCollectionExtensions.g.cs").SourceText.ToString(),
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ModelsHoldOnlyEquatableValues()
     {
-        Type[] models = { typeof(CompilationModel), typeof(HandlerModel), typeof(ConstructorParameterModel), typeof(RegistrationModel) };
+        Type[] models = { typeof(AssemblyModel), typeof(HandlerModel), typeof(ConstructorParameterModel), typeof(RegistrationModel), typeof(RegistryEntryModel) };
 
         foreach (Type model in models)
         {
             Assert.True(model.IsSealed, $"{model.Name} is not sealed");
+            Assert.True(model.GetInterfaces().Contains(typeof(IEquatable<>).MakeGenericType(model)), $"{model.Name} is not equatable");
             foreach (PropertyInfo property in model.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.Name != "EqualityContract"))
             {
                 Assert.True(IsAllowed(property.PropertyType), $"{model.Name}.{property.Name} is a {property.PropertyType}");
@@ -73,11 +130,44 @@ public sealed class IncrementalTests
         }
 
         static bool IsAllowed(Type type)
-            => type == typeof(string) || type == typeof(bool) || type.IsEnum
+            => type == typeof(string) || type == typeof(bool) || type.IsEnum || IsModel(type)
                 || (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(EquatableArray<>) && IsAllowedElement(type.GetGenericArguments()[0]));
 
-        static bool IsAllowedElement(Type type)
-            => type == typeof(string) || type == typeof(HandlerModel) || type == typeof(ConstructorParameterModel) || type == typeof(RegistrationModel);
+        static bool IsAllowedElement(Type type) => type == typeof(string) || IsModel(type);
+
+        static bool IsModel(Type type)
+            => type == typeof(HandlerModel) || type == typeof(ConstructorParameterModel) || type == typeof(RegistrationModel) || type == typeof(RegistryEntryModel);
+    }
+
+    private static IEnumerable<(object Value, IncrementalStepRunReason Reason)> Outputs(GeneratorRunResult result, string name)
+    {
+        Assert.True(result.TrackedSteps.TryGetValue(name, out ImmutableArray<IncrementalGeneratorRunStep> steps), $"No step is tracked as '{name}'.");
+        return steps.SelectMany(step => step.Outputs);
+    }
+
+    private static void AssertOnly(GeneratorRunResult result, string name, params IncrementalStepRunReason[] allowed)
+    {
+        string[] others = Outputs(result, name)
+            .Where(output => !allowed.Contains(output.Reason))
+            .Select(output => $"{name}: {output.Reason} {output.Value}")
+            .ToArray();
+        Assert.Empty(others);
+    }
+
+    // Each source output step reads one input; which one tells the registry's output from the dependency injection file's.
+    private static void AssertOutputs(GeneratorRunResult result, IncrementalStepRunReason registry, IncrementalStepRunReason serviceCollectionExtensions)
+    {
+        IncrementalGeneratorRunStep[] steps = result.TrackedOutputSteps.SelectMany(step => step.Value).ToArray();
+        Assert.Equal(registry, Assert.Single(OutputsOf(TrackingNames.RegistryInput)));
+        Assert.Equal(serviceCollectionExtensions, Assert.Single(OutputsOf(TrackingNames.ServiceCollectionExtensionsInput)));
+
+        IncrementalStepRunReason[] OutputsOf(string input)
+            => steps
+                .Where(step => step.Inputs.Any(i => i.Source.Name == input))
+                .SelectMany(step => step.Outputs)
+                .Select(output => output.Reason)
+                .Distinct()
+                .ToArray();
     }
 
     private static GeneratorRunResult RunTwice(CSharpCompilation first, CSharpCompilation second)

@@ -151,6 +151,58 @@ public sealed class SkippedShapeTests
                 {{Handle}}
             }
             """,
+        ["two marked constructors"] = $$"""
+            [UpgradeProtocol("skipped")]
+            public sealed class Skipped : IUpgradeHandler
+            {
+                [ActivatorUtilitiesConstructor]
+                public Skipped()
+                {
+                }
+
+                [ActivatorUtilitiesConstructor]
+                public Skipped(int backlog)
+                {
+                    _ = backlog;
+                }
+
+                {{Handle}}
+            }
+            """,
+        ["marked private constructor next to a public one"] = $$"""
+            [UpgradeProtocol("skipped")]
+            public sealed class Skipped : IUpgradeHandler
+            {
+                public Skipped()
+                {
+                }
+
+                [ActivatorUtilitiesConstructor]
+                private Skipped(int backlog)
+                {
+                    _ = backlog;
+                }
+
+                {{Handle}}
+            }
+            """,
+        ["marked constructor with a ref parameter"] = $$"""
+            [UpgradeProtocol("skipped")]
+            public sealed class Skipped : IUpgradeHandler
+            {
+                public Skipped()
+                {
+                }
+
+                [ActivatorUtilitiesConstructor]
+                public Skipped(ref int counter)
+                {
+                    counter++;
+                }
+
+                {{Handle}}
+            }
+            """,
         ["only a private constructor"] = $$"""
             [UpgradeProtocol("skipped")]
             public sealed class Skipped : IUpgradeHandler
@@ -300,6 +352,7 @@ public sealed class SkippedShapeTests
         using System.Threading;
         using System.Threading.Tasks;
         using HttpUpgrade;
+        using Microsoft.Extensions.DependencyInjection;
 
         namespace Sample
         {

@@ -4,15 +4,22 @@
 
 namespace HttpUpgrade.Generated
 {
-    /// <summary>The upgrade handlers of assembly 'Sample': every class marked <c>[UpgradeProtocol]</c>, matched by name length and a case-insensitive compare, constructed without reflection.</summary>
+    /// <summary>
+    /// The upgrade handlers of assembly 'Sample': one registration per <c>[UpgradeProtocol]</c> attribute, each
+    /// with a factory that calls the handler's constructor directly.
+    /// </summary>
+    /// <remarks>
+    /// In assembly 'Sample', <c>services.AddUpgradeHandlers()</c> registers it; an assembly that references this one
+    /// calls <c>services.AddSampleUpgradeHandlers()</c>. Both are generated when dependency injection is referenced.
+    /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("HttpUpgrade.Generators", "0.1.0.0")]
-    internal sealed class UpgradeHandlerRegistry : global::HttpUpgrade.IUpgradeRegistry
+    public sealed class SampleUpgradeRegistry : global::HttpUpgrade.IUpgradeRegistry
     {
-        public static global::HttpUpgrade.Generated.UpgradeHandlerRegistry Instance { get; } = new global::HttpUpgrade.Generated.UpgradeHandlerRegistry();
-
+        // Rows that share a protocol name (case-insensitively) are adjacent, so Match returns them as one range;
+        // within a name, registrations that list versions come first and those that accept any version last.
         private static readonly global::HttpUpgrade.UpgradeRegistration[] s_registrations = new global::HttpUpgrade.UpgradeRegistration[]
         {
-            // [0] chat -> Sample.LegacyChatHandler
+            // [0] chat/1,2 -> Sample.LegacyChatHandler
             new global::HttpUpgrade.UpgradeRegistration(
                 "chat",
                 new string[] { "1", "2" },
@@ -20,21 +27,21 @@ namespace HttpUpgrade.Generated
                 "Sample.LegacyChatHandler",
                 static services => new global::Sample.LegacyChatHandler(
                     global::HttpUpgrade.UpgradeServices.GetOptional<int>(services, 16))),
-            // [1] echo -> Sample.EchoHandler
+            // [1] echo/1 -> Sample.EchoHandler
             new global::HttpUpgrade.UpgradeRegistration(
                 "echo",
                 new string[] { "1" },
                 global::System.Array.Empty<string>(),
                 "Sample.EchoHandler",
                 static services => new global::Sample.EchoHandler()),
-            // [2] telemetry -> Sample.Telemetry.StreamHandler
+            // [2] telemetry/2,1 -> Sample.Telemetry.StreamHandler
             new global::HttpUpgrade.UpgradeRegistration(
                 "telemetry",
                 new string[] { "2", "1" },
                 global::System.Array.Empty<string>(),
                 "Sample.Telemetry.StreamHandler",
                 static services => new global::Sample.Telemetry.StreamHandler()),
-            // [3] websocket -> Sample.ChatHandler
+            // [3] websocket/13 [chat.v2, chat.v1] -> Sample.ChatHandler
             new global::HttpUpgrade.UpgradeRegistration(
                 "websocket",
                 new string[] { "13" },
@@ -46,7 +53,7 @@ namespace HttpUpgrade.Generated
                     global::HttpUpgrade.UpgradeServices.GetOptional<string>(services, "Say \"hi\"\n")!,
                     global::HttpUpgrade.UpgradeServices.GetOptional<global::Sample.Greeting>(services, (global::Sample.Greeting)(2)),
                     global::HttpUpgrade.UpgradeServices.GetOptional<global::Sample.Moderator>(services, null))),
-            // [4] WebSocket -> Sample.LegacyChatHandler
+            // [4] WebSocket/13,8 -> Sample.LegacyChatHandler
             new global::HttpUpgrade.UpgradeRegistration(
                 "WebSocket",
                 new string[] { "13", "8" },
@@ -54,7 +61,7 @@ namespace HttpUpgrade.Generated
                 "Sample.LegacyChatHandler",
                 static services => new global::Sample.LegacyChatHandler(
                     global::HttpUpgrade.UpgradeServices.GetOptional<int>(services, 16))),
-            // [5] x-global -> GlobalHandler
+            // [5] x-global (any version) -> GlobalHandler
             new global::HttpUpgrade.UpgradeRegistration(
                 "x-global",
                 global::System.Array.Empty<string>(),
@@ -63,39 +70,63 @@ namespace HttpUpgrade.Generated
                 static services => new global::GlobalHandler()),
         };
 
+        private SampleUpgradeRegistry()
+        {
+        }
+
+        /// <summary>The registry; it keeps no state besides its registrations.</summary>
+        public static global::HttpUpgrade.Generated.SampleUpgradeRegistry Instance { get; } = new global::HttpUpgrade.Generated.SampleUpgradeRegistry();
+
+        /// <inheritdoc />
         public global::System.Collections.Generic.IReadOnlyList<global::HttpUpgrade.UpgradeRegistration> Registrations => s_registrations;
 
+        /// <inheritdoc />
         public global::System.ReadOnlySpan<global::HttpUpgrade.UpgradeRegistration> Match(global::System.ReadOnlySpan<char> name)
         {
+            // As Kestrel matches known header names: the length picks the candidates, then each character is compared,
+            // a letter with its ASCII case bit (0x20) set so that 'W' and 'w' both match 'w', any other token character exactly.
             switch (name.Length)
             {
                 case 4:
-                    if (global::System.MemoryExtensions.Equals(name, "chat", global::System.StringComparison.OrdinalIgnoreCase))
+                    // chat
+                    if ((name[0] | 0x20) == 'c' && (name[1] | 0x20) == 'h' && (name[2] | 0x20) == 'a' && (name[3] | 0x20) == 't')
                     {
                         return new global::System.ReadOnlySpan<global::HttpUpgrade.UpgradeRegistration>(s_registrations, 0, 1);
                     }
-                    if (global::System.MemoryExtensions.Equals(name, "echo", global::System.StringComparison.OrdinalIgnoreCase))
+
+                    // echo
+                    if ((name[0] | 0x20) == 'e' && (name[1] | 0x20) == 'c' && (name[2] | 0x20) == 'h' && (name[3] | 0x20) == 'o')
                     {
                         return new global::System.ReadOnlySpan<global::HttpUpgrade.UpgradeRegistration>(s_registrations, 1, 1);
                     }
                     break;
                 case 8:
-                    if (global::System.MemoryExtensions.Equals(name, "x-global", global::System.StringComparison.OrdinalIgnoreCase))
+                    // x-global
+                    if ((name[0] | 0x20) == 'x' && name[1] == '-' && (name[2] | 0x20) == 'g' && (name[3] | 0x20) == 'l'
+                        && (name[4] | 0x20) == 'o' && (name[5] | 0x20) == 'b' && (name[6] | 0x20) == 'a' && (name[7] | 0x20) == 'l')
                     {
                         return new global::System.ReadOnlySpan<global::HttpUpgrade.UpgradeRegistration>(s_registrations, 5, 1);
                     }
                     break;
                 case 9:
-                    if (global::System.MemoryExtensions.Equals(name, "telemetry", global::System.StringComparison.OrdinalIgnoreCase))
+                    // telemetry
+                    if ((name[0] | 0x20) == 't' && (name[1] | 0x20) == 'e' && (name[2] | 0x20) == 'l' && (name[3] | 0x20) == 'e'
+                        && (name[4] | 0x20) == 'm' && (name[5] | 0x20) == 'e' && (name[6] | 0x20) == 't' && (name[7] | 0x20) == 'r'
+                        && (name[8] | 0x20) == 'y')
                     {
                         return new global::System.ReadOnlySpan<global::HttpUpgrade.UpgradeRegistration>(s_registrations, 2, 1);
                     }
-                    if (global::System.MemoryExtensions.Equals(name, "websocket", global::System.StringComparison.OrdinalIgnoreCase))
+
+                    // websocket
+                    if ((name[0] | 0x20) == 'w' && (name[1] | 0x20) == 'e' && (name[2] | 0x20) == 'b' && (name[3] | 0x20) == 's'
+                        && (name[4] | 0x20) == 'o' && (name[5] | 0x20) == 'c' && (name[6] | 0x20) == 'k' && (name[7] | 0x20) == 'e'
+                        && (name[8] | 0x20) == 't')
                     {
                         return new global::System.ReadOnlySpan<global::HttpUpgrade.UpgradeRegistration>(s_registrations, 3, 2);
                     }
                     break;
             }
+
             return default;
         }
     }

@@ -5,16 +5,26 @@ namespace Microsoft.Extensions.DependencyInjection
 {
     /// <summary>Registers the upgrade handlers of assembly 'Sample' with dependency injection.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("HttpUpgrade.Generators", "0.1.0.0")]
-    internal static class UpgradeHandlersServiceCollectionExtensions
+    public static class SampleUpgradeHandlersServiceCollectionExtensions
     {
-        /// <summary>Registers the upgrade handlers of this assembly as one <see cref="global::HttpUpgrade.IUpgradeRegistry"/>; calling it again changes nothing.</summary>
+        /// <summary>Registers the upgrade handlers of this assembly, <see cref="global::HttpUpgrade.Generated.SampleUpgradeRegistry"/>; calling it again changes nothing.</summary>
         /// <param name="services">The service collection to add to.</param>
         /// <returns><paramref name="services"/>, for chaining.</returns>
-        public static global::Microsoft.Extensions.DependencyInjection.IServiceCollection AddUpgradeHandlers(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services)
+        internal static global::Microsoft.Extensions.DependencyInjection.IServiceCollection AddUpgradeHandlers(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services)
+            => AddSampleUpgradeHandlers(services);
+
+        /// <summary>
+        /// Registers the upgrade handlers of assembly 'Sample', <see cref="global::HttpUpgrade.Generated.SampleUpgradeRegistry"/>: an app that
+        /// references this assembly calls it next to its own <c>AddUpgradeHandlers()</c>. Calling it again changes nothing.
+        /// </summary>
+        /// <param name="services">The service collection to add to.</param>
+        /// <returns><paramref name="services"/>, for chaining.</returns>
+        public static global::Microsoft.Extensions.DependencyInjection.IServiceCollection AddSampleUpgradeHandlers(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services)
         {
-            // TryAddEnumerable keeps the call idempotent; the Kestrel adapter composes every registered IUpgradeRegistry.
-            global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddEnumerable(services,
-                global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor.Singleton<global::HttpUpgrade.IUpgradeRegistry>(global::HttpUpgrade.Generated.UpgradeHandlerRegistry.Instance));
+            // TryAddEnumerable keeps the call idempotent; MapUpgrade composes every registered IUpgradeRegistry.
+            global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddEnumerable(
+                services,
+                global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor.Singleton<global::HttpUpgrade.IUpgradeRegistry>(global::HttpUpgrade.Generated.SampleUpgradeRegistry.Instance));
             return services;
         }
     }
