@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Concurrent;
-using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -9,13 +8,12 @@ namespace HttpUpgrade.Analyzers;
 
 /// <summary>
 /// UPG003: two registrations of one compilation claim the same protocol name, version and subprotocol. Every class of
-/// the compilation must be seen first, so this reports at compilation end.
+/// the compilation must be seen first, so this reports at compilation end. The first registration of a claim in source
+/// order keeps it; each later one is reported, and the generator skips exactly those.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class DuplicateRegistrationAnalyzer : DiagnosticAnalyzer
 {
-    private const string AnyVersion = "*";
-
     private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.CSharpShortErrorMessageFormat;
 
     /// <inheritdoc />
@@ -49,6 +47,7 @@ public sealed class DuplicateRegistrationAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        bool? isUsableHandler = null;
         foreach (AttributeData attribute in type.GetAttributes())
         {
             if (!symbols.IsUpgradeProtocolAttribute(attribute))
@@ -56,9 +55,16 @@ public sealed class DuplicateRegistrationAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            // An invalid registration is skipped by the generator and already reported; it claims nothing.
+            // A registration the generator skips is already reported (UPG001, UPG002, UPG004, UPG005, UPG006, UPG010)
+            // and never reaches the registry, so it claims nothing.
+            isUsableHandler ??= !symbols.LacksHandlerInterface(type) && HandlerRules.DescribeConstructionProblem(type) is null;
+            if (isUsableHandler == false)
+            {
+                return;
+            }
+
             RegistrationInfo? registration = RegistrationInfo.Read(attribute, type.Locations[0], context.CancellationToken);
-            if (registration is { IsValid: true })
+            if (registration is { IsRegistrable: true })
             {
                 claimants.Add(new Claimant(type, registration));
             }
@@ -72,43 +78,32 @@ public sealed class DuplicateRegistrationAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        // Source order decides which registration is "the first", so the result does not depend on analysis order.
+        // Source order decides which registration is "the first", so the result does not depend on analysis order; the
+        // generator reads its handlers in the same order and skips exactly the registrations reported here.
         Claimant[] ordered = claimants.ToArray();
         Array.Sort(ordered, static (x, y) => x.CompareTo(y));
 
-        var owners = new Dictionary<string, Claimant>(StringComparer.Ordinal);
-        foreach (Claimant claimant in ordered)
+        var rules = new Claimant<INamedTypeSymbol>[ordered.Length];
+        for (int i = 0; i < ordered.Length; i++)
+        {
+            RegistrationInfo registration = ordered[i].Registration;
+            rules[i] = new Claimant<INamedTypeSymbol>(ordered[i].Type, registration.Name!, registration.Versions, registration.SubProtocols);
+        }
+
+        DuplicateClaim?[] duplicates = RegistrationRules.FindDuplicates(rules, SymbolEqualityComparer.Default);
+        for (int i = 0; i < ordered.Length; i++)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
-            Claimant? first = null;
-            string? firstClaim = null;
-            bool coveredByOwnClass = true;
-            foreach ((string key, string claim) in claimant.Claims())
-            {
-                if (owners.TryGetValue(key, out Claimant? owner))
-                {
-                    if (first is null)
-                    {
-                        first = owner;
-                        firstClaim = claim;
-                    }
-
-                    coveredByOwnClass &= SymbolEqualityComparer.Default.Equals(owner.Type, claimant.Type);
-                }
-                else
-                {
-                    coveredByOwnClass = false;
-                    owners.Add(key, claimant);
-                }
-            }
-
-            if (first is null)
+            if (duplicates[i] is not { } duplicate)
             {
                 continue;
             }
 
+            Claimant claimant = ordered[i];
+            Claimant first = ordered[duplicate.FirstIndex];
+
             // Removing an attribute whose every claim its own class already makes changes nothing else: the one right fix.
-            ImmutableDictionary<string, string?> properties = coveredByOwnClass
+            ImmutableDictionary<string, string?> properties = duplicate.RepeatsOnlyItsOwner
                 ? ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Fix, DiagnosticProperties.RemoveAttributeFix)
                 : ImmutableDictionary<string, string?>.Empty;
             context.ReportDiagnostic(Diagnostic.Create(
@@ -116,7 +111,7 @@ public sealed class DuplicateRegistrationAnalyzer : DiagnosticAnalyzer
                 claimant.Registration.NameLocation,
                 additionalLocations: new[] { first.Registration.NameLocation },
                 properties,
-                firstClaim,
+                duplicate.Claim,
                 first.Type.ToDisplayString(s_typeFormat)));
         }
     }
@@ -132,31 +127,6 @@ public sealed class DuplicateRegistrationAnalyzer : DiagnosticAnalyzer
         public INamedTypeSymbol Type { get; }
 
         public RegistrationInfo Registration { get; }
-
-        /// <summary>
-        /// Each (name, version, subprotocol) this registration answers, as a case-insensitive key and as shown to users.
-        /// No versions claims "any version"; no subprotocols claims "no subprotocol".
-        /// </summary>
-        public IEnumerable<(string Key, string Claim)> Claims()
-        {
-            string name = Registration.Name!;
-            ImmutableArray<string> versions = Registration.Versions.IsEmpty ? ImmutableArray.Create(AnyVersion) : Registration.Versions;
-            ImmutableArray<string> subProtocols = Registration.SubProtocols.IsEmpty ? ImmutableArray.Create(string.Empty) : Registration.SubProtocols;
-            foreach (string version in versions)
-            {
-                foreach (string subProtocol in subProtocols)
-                {
-                    string key = (name + "\n" + version + "\n" + subProtocol).ToUpperInvariant();
-                    string claim = version == AnyVersion ? name : name + "/" + version;
-                    if (subProtocol.Length > 0)
-                    {
-                        claim += " with subprotocol " + subProtocol;
-                    }
-
-                    yield return (key, claim);
-                }
-            }
-        }
 
         public int CompareTo(Claimant other)
         {

@@ -59,14 +59,10 @@ internal sealed class RegistrationInfo
     public Location SubProtocolsLocation { get; }
 
     /// <summary>
-    /// Whether the generator emits this registration: the name is a token, and every version and subprotocol is a
-    /// token listed once.
+    /// Whether the generator emits this registration when its class is a usable handler: the name is a token that does
+    /// not mean HTTP/2 or HTTP/3, and every version and subprotocol is a token listed once.
     /// </summary>
-    public bool IsValid =>
-        Name is not null &&
-        HttpTokenGrammar.IsToken(Name) &&
-        RegistrationRules.IsValidList(Versions) &&
-        RegistrationRules.IsValidList(SubProtocols);
+    public bool IsRegistrable => RegistrationRules.IsRegistrable(Name, Versions, SubProtocols);
 
     /// <summary>Reads an <c>[UpgradeProtocol]</c> application; null when it does not bind (the compiler reports that).</summary>
     public static RegistrationInfo? Read(AttributeData attribute, Location fallbackLocation, CancellationToken cancellationToken)

@@ -183,11 +183,11 @@ public sealed class UpgradeProtocolAnalyzer : DiagnosticAnalyzer
         Location location = GetTypeNameLocation(firstAttribute, context) ?? type.Locations[0];
         string typeName = type.ToDisplayString(s_typeFormat);
 
-        if (symbols.UpgradeHandler is not null && symbols.WebSocketHandler is not null && !symbols.ImplementsHandlerInterface(type))
+        if (symbols.LacksHandlerInterface(type))
         {
             // IWebSocketHandler only serves websocket; IUpgradeHandler serves any protocol, so a mixed class needs it.
             bool allWebSocket = registrations is { Count: > 0 } && registrations.TrueForAll(r => r.Name is { } n && RegistrationRules.IsWebSocket(n));
-            INamedTypeSymbol contract = allWebSocket ? symbols.WebSocketHandler : symbols.UpgradeHandler;
+            INamedTypeSymbol contract = allWebSocket ? symbols.WebSocketHandler! : symbols.UpgradeHandler!;
             ImmutableDictionary<string, string?> properties = ImmutableDictionary<string, string?>.Empty
                 .Add(DiagnosticProperties.Fix, DiagnosticProperties.AddInterfaceFix)
                 .Add(DiagnosticProperties.Interface, allWebSocket ? UpgradeSymbols.WebSocketHandlerMetadataName : UpgradeSymbols.UpgradeHandlerMetadataName);

@@ -40,6 +40,13 @@ internal sealed class UpgradeSymbols
     public bool IsUpgradeProtocolAttribute(AttributeData attribute) =>
         SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, Attribute);
 
+    /// <summary>
+    /// Whether <paramref name="type"/> is missing the handler interface (UPG004). Only decided when both interfaces resolve;
+    /// a compilation that cannot see them has nothing to implement.
+    /// </summary>
+    public bool LacksHandlerInterface(INamedTypeSymbol type) =>
+        UpgradeHandler is not null && WebSocketHandler is not null && !ImplementsHandlerInterface(type);
+
     /// <summary>Whether <paramref name="type"/> implements one of the handler interfaces.</summary>
     public bool ImplementsHandlerInterface(INamedTypeSymbol type)
     {

@@ -10,6 +10,16 @@ namespace HttpUpgrade.Generators;
 /// <param name="HasDependencyInjection">Whether <c>IServiceCollection</c> is referenced, so <c>AddUpgradeHandlers()</c> can be emitted.</param>
 internal sealed record AssemblyModel(string AssemblyName, string Identifier, bool HasDependencyInjection);
 
+/// <summary>
+/// One declaration of a handler class (a <c>partial</c> class has one per part) and the file it is in. Which of two
+/// registrations that claim the same thing is the first (UPG003) is decided in source order: by file path, then by
+/// declaration order within the file, the order in which the declarations are read. A position would change with every
+/// edit above the class; the path changes only when the file is renamed.
+/// </summary>
+/// <param name="FilePath">The path of the file the declaration is in.</param>
+/// <param name="Handler">The handler with the registrations written on this declaration.</param>
+internal sealed record HandlerDeclarationModel(string FilePath, HandlerModel Handler);
+
 /// <summary>A class marked <c>[UpgradeProtocol]</c> that the generated registry can construct.</summary>
 /// <param name="TypeName">The fully qualified type name, <c>global::Ns.Outer.Inner</c>.</param>
 /// <param name="DisplayName">The name shown in logs and messages, <c>Ns.Outer.Inner</c>.</param>
@@ -43,7 +53,10 @@ internal enum ParameterSource
     ServiceProvider,
 }
 
-/// <summary>One <c>[UpgradeProtocol]</c> attribute whose name, versions and subprotocols are all valid.</summary>
+/// <summary>
+/// One <c>[UpgradeProtocol]</c> attribute whose name, versions and subprotocols are all valid and whose name does not
+/// mean HTTP/2 or HTTP/3.
+/// </summary>
 /// <param name="Name">The protocol name, an RFC 9110 token.</param>
 /// <param name="Versions">The accepted versions in the attribute's order.</param>
 /// <param name="SubProtocols">The WebSocket subprotocols in the attribute's order.</param>

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using Microsoft.CodeAnalysis;
@@ -39,7 +38,7 @@ public sealed partial class UpgradeProtocolGenerator
         /// before those that accept any version, then handlers in ordinal order of their type name. The order is total over
         /// everything that is written, so the output does not depend on declaration order.
         /// </summary>
-        public static EquatableArray<RegistryEntryModel> CreateEntries(ImmutableArray<HandlerModel> handlers)
+        public static EquatableArray<RegistryEntryModel> CreateEntries(EquatableArray<HandlerModel> handlers)
         {
             var entries = new List<RegistryEntryModel>();
             foreach (HandlerModel handler in handlers)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using System.Threading;
@@ -11,8 +12,9 @@ namespace HttpUpgrade.Generators;
 public sealed partial class UpgradeProtocolGenerator
 {
     /// <summary>
-    /// Reads one marked class into a <see cref="HandlerModel"/>. Anything the registry could not construct or the runtime
-    /// would reject yields nothing; the analyzers say why.
+    /// Reads each declaration of a marked class into a <see cref="HandlerDeclarationModel"/>, then, over all of them, drops
+    /// the registrations that repeat an earlier claim. Anything the registry could not construct, the runtime would reject
+    /// or the analyzers report as an error yields nothing; the analyzers say why.
     /// </summary>
     internal static class Parser
     {
@@ -40,7 +42,7 @@ public sealed partial class UpgradeProtocolGenerator
             return new AssemblyModel(
                 assemblyName,
                 ToIdentifier(assemblyName),
-                HasDependencyInjection: compilation.GetTypeByMetadataName(ServiceCollectionMetadataName) is not null);
+                HasDependencyInjection: compilation.GetBestTypeByMetadataName(ServiceCollectionMetadataName) is not null);
         }
 
         /// <summary>
@@ -71,7 +73,7 @@ public sealed partial class UpgradeProtocolGenerator
             return SyntaxFacts.IsIdentifierStartCharacter(identifier[0]) ? identifier.ToString() : "_" + identifier;
         }
 
-        public static HandlerModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        public static HandlerDeclarationModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             if (context.TargetSymbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type
                 || type.IsAbstract
@@ -123,11 +125,87 @@ public sealed partial class UpgradeProtocolGenerator
                 return null;
             }
 
-            return new HandlerModel(
+            var handler = new HandlerModel(
                 type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 type.ToDisplayString(s_displayNameFormat),
                 new EquatableArray<ConstructorParameterModel>(parameters),
                 new EquatableArray<RegistrationModel>(registrations.ToArray()));
+            return new HandlerDeclarationModel(context.TargetNode.SyntaxTree.FilePath, handler);
+        }
+
+        /// <summary>
+        /// Drops every registration that repeats a claim of an earlier one (UPG003), exactly those the analyzer reports:
+        /// the rule is <see cref="RegistrationRules.FindDuplicates{TOwner}"/>, over the same registrations in the same
+        /// order. That order is source order: files by path (ordinal), and within a file the declarations as they arrive,
+        /// which <c>ForAttributeWithMetadataName</c> yields in document order, each with its attributes in the order
+        /// written. Handlers keep the order they came in; one left without registrations is dropped.
+        /// </summary>
+        public static EquatableArray<HandlerModel> SkipDuplicates(ImmutableArray<HandlerDeclarationModel> declarations)
+        {
+            // A stable sort by path: declarations of one file keep their document order.
+            int[] sourceOrder = new int[declarations.Length];
+            for (int i = 0; i < sourceOrder.Length; i++)
+            {
+                sourceOrder[i] = i;
+            }
+
+            Array.Sort(sourceOrder, (x, y) =>
+            {
+                int order = string.CompareOrdinal(declarations[x].FilePath, declarations[y].FilePath);
+                return order != 0 ? order : x.CompareTo(y);
+            });
+
+            var claimants = new List<Claimant<string>>();
+            foreach (int index in sourceOrder)
+            {
+                HandlerModel handler = declarations[index].Handler;
+                foreach (RegistrationModel registration in handler.Registrations)
+                {
+                    claimants.Add(new Claimant<string>(handler.TypeName, registration.Name, registration.Versions, registration.SubProtocols));
+                }
+            }
+
+            DuplicateClaim?[] duplicates = RegistrationRules.FindDuplicates(claimants, StringComparer.Ordinal);
+
+            var kept = new HandlerModel?[declarations.Length];
+            int first = 0;
+            foreach (int index in sourceOrder)
+            {
+                HandlerModel handler = declarations[index].Handler;
+                int count = handler.Registrations.Count;
+                kept[index] = Array.FindIndex(duplicates, first, count, static duplicate => duplicate is not null) < 0
+                    ? handler
+                    : WithoutDuplicates(handler, duplicates, first);
+                first += count;
+            }
+
+            var handlers = new List<HandlerModel>(declarations.Length);
+            foreach (HandlerModel? handler in kept)
+            {
+                if (handler is not null)
+                {
+                    handlers.Add(handler);
+                }
+            }
+
+            return new EquatableArray<HandlerModel>(handlers.ToArray());
+        }
+
+        // The handler without its registrations that are duplicates (duplicates[first + i] for registration i); null when none is left.
+        private static HandlerModel? WithoutDuplicates(HandlerModel handler, DuplicateClaim?[] duplicates, int first)
+        {
+            var registrations = new List<RegistrationModel>(handler.Registrations.Count);
+            for (int i = 0; i < handler.Registrations.Count; i++)
+            {
+                if (duplicates[first + i] is null)
+                {
+                    registrations.Add(handler.Registrations[i]);
+                }
+            }
+
+            return registrations.Count == 0
+                ? null
+                : handler with { Registrations = new EquatableArray<RegistrationModel>(registrations.ToArray()) };
         }
 
         private static bool IsWrittenOn(AttributeData attribute, SyntaxNode declaration)
@@ -361,8 +439,7 @@ public sealed partial class UpgradeProtocolGenerator
         private static RegistrationModel? ParseRegistration(AttributeData attribute)
         {
             if (attribute.ConstructorArguments.Length != 1
-                || attribute.ConstructorArguments[0].Value is not string name
-                || !HttpTokenGrammar.IsToken(name))
+                || attribute.ConstructorArguments[0].Value is not string name)
             {
                 return null;
             }
@@ -387,49 +464,29 @@ public sealed partial class UpgradeProtocolGenerator
                 }
             }
 
-            if (!TryParseTokenList(versions, out EquatableArray<string> parsedVersions)
-                || !TryParseTokenList(subProtocols, out EquatableArray<string> parsedSubProtocols))
+            // The attribute's lists are comma-separated; each element, trimmed of spaces and tabs, must be a distinct token,
+            // which is what UpgradeRegistration checks at run time. These are the analyzers' rules (UPG001, UPG002, UPG006,
+            // UPG010), from the same source file.
+            ImmutableArray<string> parsedVersions = RegistrationRules.SplitList(versions);
+            ImmutableArray<string> parsedSubProtocols = RegistrationRules.SplitList(subProtocols);
+            if (!RegistrationRules.IsRegistrable(name, parsedVersions, parsedSubProtocols))
             {
                 return null;
             }
 
-            return new RegistrationModel(name, parsedVersions, parsedSubProtocols);
+            return new RegistrationModel(name, ToEquatableArray(parsedVersions), ToEquatableArray(parsedSubProtocols));
         }
 
-        // The attribute's lists are comma-separated; each element, trimmed of spaces and tabs, must be a distinct token
-        // (compared case-insensitively), which is what UpgradeRegistration checks at run time.
-        private static bool TryParseTokenList(string? list, out EquatableArray<string> tokens)
+        private static EquatableArray<string> ToEquatableArray(ImmutableArray<string> items)
         {
-            if (string.IsNullOrEmpty(list))
+            if (items.IsEmpty)
             {
-                tokens = EquatableArray<string>.Empty;
-                return true;
+                return EquatableArray<string>.Empty;
             }
 
-            string[] elements = list!.Split(',');
-            for (int i = 0; i < elements.Length; i++)
-            {
-                string element = HttpTokenGrammar.TrimWhitespace(elements[i].AsSpan()).ToString();
-                if (!HttpTokenGrammar.IsToken(element))
-                {
-                    tokens = default;
-                    return false;
-                }
-
-                for (int j = 0; j < i; j++)
-                {
-                    if (string.Equals(elements[j], element, StringComparison.OrdinalIgnoreCase))
-                    {
-                        tokens = default;
-                        return false;
-                    }
-                }
-
-                elements[i] = element;
-            }
-
-            tokens = new EquatableArray<string>(elements);
-            return true;
+            string[] array = new string[items.Length];
+            items.CopyTo(array);
+            return new EquatableArray<string>(array);
         }
     }
 }

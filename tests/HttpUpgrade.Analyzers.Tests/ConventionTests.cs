@@ -129,6 +129,7 @@ public sealed class ConventionTests
     [Theory]
     [InlineData(typeof(UpgradeProtocolAnalyzer))]
     [InlineData(typeof(ProtocolNameCodeFixProvider))]
+    [InlineData(typeof(HttpUpgrade.Generators.UpgradeProtocolGenerator))]
     public void Assemblies_NeverCallGetTypeByMetadataName(Type shipped)
     {
         using var stream = File.OpenRead(shipped.Assembly.Location);

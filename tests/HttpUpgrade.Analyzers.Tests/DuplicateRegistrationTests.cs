@@ -42,6 +42,9 @@ public sealed class DuplicateRegistrationTests
     [InlineData("\"websocket\", SubProtocols = \"a\"", "\"websocket\"")]
     [InlineData("\"echo\"", "\"ec ho\"")]
     [InlineData("\"echo\", Versions = \"1\"", "\"echo\", Versions = \"1,\"")]
+    [InlineData("\"echo\"", "\"echo\", Versions = \"*\"")]
+    [InlineData("\"HTTP\", Versions = \"1.1, 2\"", "\"HTTP\", Versions = \"1.1\"")]
+    [InlineData("\"h2\"", "\"H2\"")]
     public Task DistinctClaims_OrInvalidRegistrations_ReportNothing(string first, string second) => V.AnalyzerAsync(
         Class("A", $"[UpgradeProtocol({first})]") + Class("B", $"[UpgradeProtocol({second})]"));
 
@@ -67,6 +70,23 @@ public sealed class DuplicateRegistrationTests
         Class("C", "[UpgradeProtocol({|#1:\"echo\"|})]"),
         V.Diagnostic("UPG003").WithLocation(0).WithLocation(2).WithArguments("echo", "A"),
         V.Diagnostic("UPG003").WithLocation(1).WithLocation(2).WithArguments("echo", "A"));
+
+    [Fact]
+    public Task ALaterDuplicate_StillHoldsItsOtherClaims_SoTheGeneratorSkipsTheChain() => V.AnalyzerAsync(
+        Class("A", "[UpgradeProtocol({|#2:\"echo\"|}, Versions = \"1\")]") +
+        Class("B", "[UpgradeProtocol({|#0:\"echo\"|}, Versions = \"1, 2\")]") +
+        Class("C", "[UpgradeProtocol({|#1:\"echo\"|}, Versions = \"2\")]"),
+        V.Diagnostic("UPG003").WithLocation(0).WithLocation(2).WithArguments("echo/1", "A"),
+        V.Diagnostic("UPG003").WithLocation(1).WithLocation(0).WithArguments("echo/2", "B"));
+
+    [Theory]
+    [InlineData("public abstract class Skipped : IUpgradeHandler { " + HandleAsync + " }")]
+    [InlineData("public sealed class Skipped { }")]
+    [InlineData("public sealed class Skipped<T> : IUpgradeHandler { " + HandleAsync + " }")]
+    [InlineData("public sealed class Skipped : IUpgradeHandler { private Skipped() { } " + HandleAsync + " }")]
+    [InlineData("public sealed class Skipped(ref int count) : IUpgradeHandler { " + HandleAsync + " }")]
+    public Task ClassesTheGeneratorSkips_UPG004OrUPG005_ClaimNothing(string skippedClass) => V.AnalyzerAsync(
+        "[UpgradeProtocol(\"echo\")]\n" + skippedClass + "\n" + Class("Kept", "[UpgradeProtocol(\"echo\")]"));
 
     [Fact]
     public void Descriptor_IsTaggedCompilationEnd() =>

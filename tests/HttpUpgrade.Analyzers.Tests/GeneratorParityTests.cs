@@ -44,6 +44,9 @@ public sealed class GeneratorParityTests
         [UpgradeProtocol("TLS", Versions = "1.3,1.2")]
         [UpgradeProtocol("!#$%&'*+-.^_`|~09AZaz")]
         [UpgradeProtocol("h2c")]
+        [UpgradeProtocol("HTTP", Versions = "1.1")]
+        [UpgradeProtocol("h2-")]
+        [UpgradeProtocol("h22")]
         public sealed class EchoHandler : IUpgradeHandler { {{HandleAsync}} }
 
         [UpgradeProtocol("in-parameter")]
@@ -124,7 +127,64 @@ public sealed class GeneratorParityTests
         [UpgradeProtocol("bad-subprotocols-2", SubProtocols = "a b")]
         [UpgradeProtocol("bad-subprotocols-3", SubProtocols = "a,")]
         [UpgradeProtocol("bad-subprotocols-4", SubProtocols = "\t")]
+        [UpgradeProtocol("h2")]
+        [UpgradeProtocol("H3")]
+        [UpgradeProtocol("h2-14")]
+        [UpgradeProtocol("h3-29")]
+        [UpgradeProtocol("HTTP/2")]
+        [UpgradeProtocol("HTTP/3.0")]
+        [UpgradeProtocol("HTTP", Versions = "1.1, 2")]
+        [UpgradeProtocol("http", Versions = "3.0")]
+        [UpgradeProtocol("Http", Versions = "2.0")]
         public sealed class MixedHandler : IUpgradeHandler { {{HandleAsync}} }
+        """;
+
+    // UPG003: the first registration of a claim in source order passes, each later one is flagged. Registrations flagged
+    // for another reason claim nothing, so the last class repeats their claims and passes.
+    private const string FirstFileWithDuplicates = $$"""
+        [UpgradeProtocol("dup-class", Versions = "1")]
+        public sealed class FirstClaimant : IUpgradeHandler { {{HandleAsync}} }
+
+        [UpgradeProtocol("DUP-CLASS", Versions = "1")]
+        public sealed class LaterClaimant : IUpgradeHandler { {{HandleAsync}} }
+
+        [UpgradeProtocol("dup-repeat")]
+        [UpgradeProtocol("Dup-Repeat")]
+        [UpgradeProtocol("dup-overlap", Versions = "1, 2")]
+        public sealed class RepeatingHandler : IUpgradeHandler { {{HandleAsync}} }
+
+        [UpgradeProtocol("dup-overlap", Versions = "2, 3")]
+        [UpgradeProtocol("dup-overlap", Versions = "4")]
+        [UpgradeProtocol("websocket", Versions = "13", SubProtocols = "dup.v1, dup.v2")]
+        [UpgradeProtocol("WebSocket", Versions = "13", SubProtocols = "DUP.V2")]
+        [UpgradeProtocol("dup-chain", Versions = "1")]
+        public sealed class OverlappingHandler : IUpgradeHandler { {{HandleAsync}} }
+
+        [UpgradeProtocol("dup-chain", Versions = "1, 2")]
+        public sealed class ChainedClaimant : IUpgradeHandler { {{HandleAsync}} }
+
+        [UpgradeProtocol("dup-chain", Versions = "2")]
+        public sealed class ChainedLaterClaimant : IUpgradeHandler { {{HandleAsync}} }
+
+        [UpgradeProtocol("dup-skipped")]
+        public abstract class AbstractClaimant : IUpgradeHandler { {{HandleAsync}} }
+
+        [UpgradeProtocol("dup-skipped")]
+        public sealed class InterfacelessClaimant { }
+
+        [UpgradeProtocol("HTTP", Versions = "1.0, 2")]
+        public sealed class Http2Claimant : IUpgradeHandler { {{HandleAsync}} }
+
+        [UpgradeProtocol("dup-skipped")]
+        [UpgradeProtocol("HTTP", Versions = "1.0")]
+        public sealed class AfterSkippedClaimants : IUpgradeHandler { {{HandleAsync}} }
+        """;
+
+    // Later in source order than the file above by path, though earlier in the compilation.
+    private const string SecondFileWithDuplicates = $$"""
+        [UpgradeProtocol("dup-class", Versions = "1")]
+        [UpgradeProtocol("dup-file", Versions = "1")]
+        public sealed class OtherFileClaimant : IUpgradeHandler { {{HandleAsync}} }
         """;
 
     // Classes the analyzers flag (UPG004, UPG005): every registration of theirs is skipped.
@@ -225,21 +285,29 @@ public sealed class GeneratorParityTests
         ImmutableArray<Diagnostic> diagnostics = await compilation
             .WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new UpgradeProtocolAnalyzer(), new DuplicateRegistrationAnalyzer()))
             .GetAnalyzerDiagnosticsAsync(CancellationToken.None);
-        Assert.DoesNotContain(diagnostics, d => d.Id == "UPG003");
 
-        HashSet<string> emitted = RunGeneratorAndLoadRegistrations(compilation);
+        List<string> emitted = RunGeneratorAndLoadRegistrations(compilation);
         List<(string Key, bool Flagged, string Attribute)> verdicts = AnalyzerVerdicts(compilation, diagnostics);
 
-        var disagreements = verdicts
-            .Where(v => v.Flagged == emitted.Contains(v.Key))
-            .Select(v => (v.Flagged ? "flagged but emitted: " : "passed but skipped: ") + v.Attribute)
-            .ToList();
-        disagreements.AddRange(emitted.Except(verdicts.Select(v => v.Key)).Select(key => "emitted but not in the corpus: " + key));
+        // Each registration the analyzers pass takes one emitted row with its key; a flagged one must find none left.
+        var unclaimed = new List<string>(emitted);
+        var disagreements = new List<string>();
+        foreach ((string key, bool flagged, string attribute) in verdicts.OrderBy(v => v.Flagged))
+        {
+            if (unclaimed.Remove(key) == flagged)
+            {
+                disagreements.Add((flagged ? "flagged but emitted: " : "passed but skipped: ") + attribute);
+            }
+        }
+
+        disagreements.AddRange(unclaimed.Select(key => "emitted but not in the corpus: " + key));
         Assert.True(disagreements.Count == 0, string.Join("\n", disagreements));
 
         // The corpus exercises both sides: this is not two empty sets agreeing.
-        Assert.Equal(20, verdicts.Count(v => !v.Flagged));
-        Assert.Equal(37, verdicts.Count(v => v.Flagged));
+        Assert.Equal(32, verdicts.Count(v => !v.Flagged));
+        Assert.Equal(56, verdicts.Count(v => v.Flagged));
+        Assert.Equal(7, diagnostics.Count(d => d.Id == "UPG003"));
+        Assert.Equal(10, diagnostics.Count(d => d.Id == "UPG006"));
         Assert.Contains(diagnostics, d => d.Id == "UPG007");
         Assert.Contains(diagnostics, d => d.Id == "UPG009");
     }
@@ -255,6 +323,8 @@ public sealed class GeneratorParityTests
                 CSharpSyntaxTree.ParseText(Usings + ValidRegistrations, parse, "/corpus/Valid.cs"),
                 CSharpSyntaxTree.ParseText(Usings + InvalidRegistrations, parse, "/corpus/InvalidRegistrations.cs"),
                 CSharpSyntaxTree.ParseText(Usings + InvalidClasses, parse, "/corpus/InvalidClasses.cs"),
+                CSharpSyntaxTree.ParseText(Usings + SecondFileWithDuplicates, parse, "/corpus/Duplicates.Second.cs"),
+                CSharpSyntaxTree.ParseText(Usings + FirstFileWithDuplicates, parse, "/corpus/Duplicates.First.cs"),
             },
             TestReferences.Net
                 .Add(TestReferences.HttpUpgrade)
@@ -263,7 +333,7 @@ public sealed class GeneratorParityTests
     }
 
     // What the generated registry holds at run time: the generator's output, compiled, loaded and constructed.
-    private static HashSet<string> RunGeneratorAndLoadRegistrations(CSharpCompilation compilation)
+    private static List<string> RunGeneratorAndLoadRegistrations(CSharpCompilation compilation)
     {
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
             new[] { new UpgradeProtocolGenerator().AsSourceGenerator() },
@@ -285,7 +355,7 @@ public sealed class GeneratorParityTests
             var registry = (IUpgradeRegistry)registryType.GetProperty("Instance", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
             return registry.Registrations
                 .Select(r => Key(r.HandlerName, r.Name, r.Versions, r.SubProtocols))
-                .ToHashSet(StringComparer.Ordinal);
+                .ToList();
         }
         finally
         {

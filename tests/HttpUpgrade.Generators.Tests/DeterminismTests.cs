@@ -8,13 +8,17 @@ using Xunit;
 
 namespace HttpUpgrade.Generators.Tests;
 
-/// <summary>The generated files depend on what is declared, not on the order it is declared in.</summary>
+/// <summary>
+/// The generated files depend on what is declared, not on the order it is declared in. The one exception is a duplicate
+/// registration (UPG003, an error), which is skipped in favour of the first in source order, as the analyzer reports it:
+/// there the file paths and the order within a file decide, never the order of the files in the compilation.
+/// </summary>
 public sealed class DeterminismTests
 {
     private static readonly string[] s_declarations =
     {
         """
-        [UpgradeProtocol("websocket", Versions = "13")]
+        [UpgradeProtocol("websocket", Versions = "13", SubProtocols = "chat")]
         public sealed class Zeta : IUpgradeHandler
         {
             public Task HandleAsync(UpgradeContext context, CancellationToken aborted) => Task.CompletedTask;
@@ -70,6 +74,24 @@ public sealed class DeterminismTests
         Dictionary<string, byte[]> reversed = Generate(trees.Reverse());
 
         AssertIdentical(declared, reversed);
+    }
+
+    [Fact]
+    public void WithDuplicates_ReorderingFilesChangesNoByte()
+    {
+        SyntaxTree[] trees =
+        {
+            GeneratorHarness.Parse(Source(new[] { Echo("Zulu", "\"echo\", Versions = \"1\"") }), "A.cs"),
+            GeneratorHarness.Parse(Source(new[] { Echo("Alpha", "\"ECHO\", Versions = \"1\""), Echo("Beta", "\"echo\"") }), "B.cs"),
+            GeneratorHarness.Parse(Source(new[] { Echo("Gamma", "\"echo\"") }), "C.cs"),
+        };
+
+        Dictionary<string, byte[]> declared = Generate(trees);
+        Dictionary<string, byte[]> reversed = Generate(trees.Reverse());
+
+        AssertIdentical(declared, reversed);
+        using LoadedAssembly loaded = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(trees.Reverse())).Load();
+        Assert.Equal(new[] { "echo -> Sample.Zulu", "echo -> Sample.Beta" }, loaded.DescribeRegistrations());
     }
 
     [Fact]
@@ -159,6 +181,14 @@ public sealed class DeterminismTests
             Assert.True(bytes.AsSpan().SequenceEqual(actual[hintName]), $"{hintName} differs when declarations are reordered.");
         }
     }
+
+    private static string Echo(string className, string arguments) => $$"""
+        [UpgradeProtocol({{arguments}})]
+        public sealed class {{className}} : IUpgradeHandler
+        {
+            public Task HandleAsync(UpgradeContext context, CancellationToken aborted) => Task.CompletedTask;
+        }
+        """;
 
     private static string Source(IEnumerable<string> declarations) => $$"""
         using System.Threading;

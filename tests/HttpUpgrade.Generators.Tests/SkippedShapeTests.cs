@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Xunit;
 
 namespace HttpUpgrade.Generators.Tests;
@@ -291,11 +292,125 @@ public sealed class SkippedShapeTests
         ["versions repeat case-insensitively"] = """[UpgradeProtocol("echo", Versions = "v1, V1")]""",
         ["subprotocol is not a token"] = """[UpgradeProtocol("websocket", SubProtocols = "chat/v1")]""",
         ["subprotocols repeat case-insensitively"] = """[UpgradeProtocol("websocket", SubProtocols = "chat, CHAT")]""",
+        ["name is the HTTP/2 ALPN identifier"] = """[UpgradeProtocol("h2")]""",
+        ["name is the HTTP/3 ALPN identifier"] = """[UpgradeProtocol("H3")]""",
+        ["name is an HTTP/2 draft identifier"] = """[UpgradeProtocol("h2-14")]""",
+        ["name is HTTP/2"] = """[UpgradeProtocol("HTTP/2")]""",
+        ["name is HTTP with version 2 among others"] = """[UpgradeProtocol("HTTP", Versions = "1.1, 2")]""",
+        ["name is HTTP with version 3.0"] = """[UpgradeProtocol("http", Versions = "3.0")]""",
+    };
+
+    // UPG003: the first registration of a claim in source order is kept, each later one is skipped whole.
+    private static readonly Dictionary<string, (string Declarations, string[] Registrations)> s_duplicates = new()
+    {
+        ["repeated attribute on one class"] = ($$"""
+            [UpgradeProtocol("echo", Versions = "1")]
+            [UpgradeProtocol("ECHO", Versions = " 1")]
+            [UpgradeProtocol("echo", Versions = "2")]
+            public sealed class Repeated : IUpgradeHandler
+            {
+                {{Handle}}
+            }
+            """, new[] { "echo/1 -> Sample.Repeated", "echo/2 -> Sample.Repeated" }),
+        ["later class in the file, whatever its name"] = ($$"""
+            [UpgradeProtocol("echo", Versions = "1")]
+            public sealed class Zulu : IUpgradeHandler
+            {
+                {{Handle}}
+            }
+
+            [UpgradeProtocol("Echo", Versions = "1")]
+            public sealed class Alpha : IUpgradeHandler
+            {
+                {{Handle}}
+            }
+            """, new[] { "echo/1 -> Sample.Zulu" }),
+        ["overlapping versions skip the whole later registration"] = ($$"""
+            [UpgradeProtocol("echo", Versions = "1, 2")]
+            public sealed class First : IUpgradeHandler
+            {
+                {{Handle}}
+            }
+
+            [UpgradeProtocol("echo", Versions = "2, 3")]
+            [UpgradeProtocol("echo", Versions = "4")]
+            public sealed class Second : IUpgradeHandler
+            {
+                {{Handle}}
+            }
+            """, new[] { "echo/1,2 -> Sample.First", "echo/4 -> Sample.Second" }),
+        ["overlapping subprotocols"] = ($$"""
+            [UpgradeProtocol("websocket", Versions = "13", SubProtocols = "chat.v1, chat.v2")]
+            public sealed class First : IUpgradeHandler
+            {
+                {{Handle}}
+            }
+
+            [UpgradeProtocol("WebSocket", Versions = "13", SubProtocols = "CHAT.V2")]
+            public sealed class Second : IUpgradeHandler
+            {
+                {{Handle}}
+            }
+
+            [UpgradeProtocol("websocket", Versions = "13")]
+            public sealed class Third : IUpgradeHandler
+            {
+                {{Handle}}
+            }
+            """, new[] { "websocket/13 -> Sample.First", "websocket/13 -> Sample.Third" }),
+        ["a skipped duplicate keeps the claims it made first"] = ($$"""
+            [UpgradeProtocol("echo", Versions = "1")]
+            public sealed class First : IUpgradeHandler
+            {
+                {{Handle}}
+            }
+
+            [UpgradeProtocol("echo", Versions = "1, 2")]
+            public sealed class Second : IUpgradeHandler
+            {
+                {{Handle}}
+            }
+
+            [UpgradeProtocol("echo", Versions = "2")]
+            public sealed class Third : IUpgradeHandler
+            {
+                {{Handle}}
+            }
+            """, new[] { "echo/1 -> Sample.First" }),
+        ["registrations skipped for another reason claim nothing"] = ($$"""
+            [UpgradeProtocol("echo")]
+            public abstract class Abstract : IUpgradeHandler
+            {
+                public abstract Task HandleAsync(UpgradeContext context, CancellationToken aborted);
+            }
+
+            [UpgradeProtocol("echo")]
+            public sealed class NoInterface
+            {
+            }
+
+            [UpgradeProtocol("HTTP", Versions = "1.1, 2")]
+            [UpgradeProtocol("echo", Versions = "1,,2")]
+            public sealed class Invalid : IUpgradeHandler
+            {
+                {{Handle}}
+            }
+
+            [UpgradeProtocol("echo")]
+            [UpgradeProtocol("HTTP", Versions = "1.1")]
+            [UpgradeProtocol("echo", Versions = "1")]
+            public sealed class Kept : IUpgradeHandler
+            {
+                {{Handle}}
+            }
+            """, new[] { "echo/1 -> Sample.Kept", "echo -> Sample.Kept", "HTTP/1.1 -> Sample.Kept" }),
     };
 
     public static TheoryData<string> UnconstructibleClasses => new(s_unconstructibleClasses.Keys);
 
     public static TheoryData<string> InvalidAttributes => new(s_invalidAttributes.Keys);
+
+    public static TheoryData<string> Duplicates => new(s_duplicates.Keys);
 
     [Theory]
     [MemberData(nameof(UnconstructibleClasses))]
@@ -324,6 +439,20 @@ public sealed class SkippedShapeTests
 
         using LoadedAssembly loaded = run.Load();
         Assert.Equal(new[] { "control -> Control.Handler", "kept -> Sample.Partly" }, loaded.DescribeRegistrations());
+    }
+
+    [Theory]
+    [MemberData(nameof(Duplicates))]
+    public void UPG003_LaterDuplicateIsSkipped(string rule)
+    {
+        (string declarations, string[] registrations) = s_duplicates[rule];
+
+        GeneratorRun run = GeneratorHarness.Run(CreateCompilation(declarations));
+
+        using LoadedAssembly loaded = run.Load();
+        Assert.Equal(
+            registrations.Prepend("control -> Control.Handler"),
+            loaded.Registry.Registrations.Select(registration => registration.ToString()));
     }
 
     [Fact]

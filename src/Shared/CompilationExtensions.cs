@@ -1,6 +1,7 @@
+// Linked into the generator and the analyzers, so both resolve a type the way code in the compilation sees it.
 using Microsoft.CodeAnalysis;
 
-namespace HttpUpgrade.Analyzers;
+namespace HttpUpgrade;
 
 /// <summary>Symbol lookup that works when several references define the same type name.</summary>
 internal static class CompilationExtensions
