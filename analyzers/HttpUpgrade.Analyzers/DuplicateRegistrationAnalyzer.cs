@@ -57,7 +57,7 @@ public sealed class DuplicateRegistrationAnalyzer : DiagnosticAnalyzer
 
             // A registration the generator skips is already reported (UPG001, UPG002, UPG004, UPG005, UPG006, UPG010)
             // and never reaches the registry, so it claims nothing.
-            isUsableHandler ??= !symbols.LacksHandlerInterface(type) && HandlerRules.DescribeConstructionProblem(type) is null;
+            isUsableHandler ??= !symbols.LacksHandlerInterface(type) && HandlerShapeRules.GetConstructor(type, out _) is not null;
             if (isUsableHandler == false)
             {
                 return;

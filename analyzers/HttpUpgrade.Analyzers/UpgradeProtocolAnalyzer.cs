@@ -195,7 +195,7 @@ public sealed class UpgradeProtocolAnalyzer : DiagnosticAnalyzer
                 DiagnosticDescriptors.MissingHandlerInterface, location, properties, typeName, contract.Name));
         }
 
-        if (HandlerRules.DescribeConstructionProblem(type) is { } problem)
+        if (HandlerShapeRules.GetConstructor(type, out string? problem) is null)
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.HandlerNotConstructible, location, typeName, problem));
         }

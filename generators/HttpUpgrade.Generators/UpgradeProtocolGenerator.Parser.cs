@@ -21,11 +21,6 @@ public sealed partial class UpgradeProtocolGenerator
         public const string UpgradeProtocolAttributeName = "HttpUpgrade.UpgradeProtocolAttribute";
         public const string ServiceCollectionMetadataName = "Microsoft.Extensions.DependencyInjection.IServiceCollection";
 
-        // The attribute ASP.NET Core's ActivatorUtilities honours to pick a constructor. It is recognised by its full name,
-        // not resolved as a symbol: the check needs no lookup in the compilation and no particular version of the package.
-        private const string ConstructorAttributeName = "ActivatorUtilitiesConstructorAttribute";
-        private const string ConstructorAttributeNamespace = "Microsoft.Extensions.DependencyInjection";
-
         private const string VersionsProperty = "Versions";
         private const string SubProtocolsProperty = "SubProtocols";
 
@@ -75,17 +70,10 @@ public sealed partial class UpgradeProtocolGenerator
 
         public static HandlerDeclarationModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
+            // The constructibility rule is the analyzers' UPG005, from the same source file.
             if (context.TargetSymbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type
-                || type.IsAbstract
-                || type.IsStatic
-                || !IsReachableFromGeneratedCode(type)
-                || !ImplementsHandlerContract(type))
-            {
-                return null;
-            }
-
-            IMethodSymbol? constructor = GetConstructor(type);
-            if (constructor is null || (HasRequiredMembers(type) && !SetsRequiredMembers(constructor)))
+                || !ImplementsHandlerContract(type)
+                || HandlerShapeRules.GetConstructor(type, out _) is not { } constructor)
             {
                 return null;
             }
@@ -213,24 +201,6 @@ public sealed partial class UpgradeProtocolGenerator
                 && application.SyntaxTree == declaration.SyntaxTree
                 && declaration.Span.Contains(application.Span);
 
-        // The registry lives in the same assembly, so the class and every type containing it must be visible assembly-wide,
-        // non-generic (the registry names one closed type) and not file-local.
-        private static bool IsReachableFromGeneratedCode(INamedTypeSymbol type)
-        {
-            for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
-            {
-                if (current.Arity > 0 || current.IsFileLocal || !IsVisibleInAssembly(current.DeclaredAccessibility))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
-        private static bool IsVisibleInAssembly(Accessibility accessibility)
-            => accessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal;
-
         private static bool ImplementsHandlerContract(INamedTypeSymbol type)
         {
             foreach (INamedTypeSymbol contract in type.AllInterfaces)
@@ -248,89 +218,11 @@ public sealed partial class UpgradeProtocolGenerator
         private static bool IsHttpUpgradeNamespace(INamespaceSymbol? ns)
             => ns is { Name: "HttpUpgrade", ContainingNamespace.IsGlobalNamespace: true };
 
-        // The registry calls exactly one constructor: the one marked [ActivatorUtilitiesConstructor], else the only one
-        // visible assembly-wide. Two marked constructors, or several visible and none marked, leave the choice ambiguous.
-        private static IMethodSymbol? GetConstructor(INamedTypeSymbol type)
-        {
-            IMethodSymbol? marked = null;
-            IMethodSymbol? visible = null;
-            int markedCount = 0;
-            int visibleCount = 0;
-            foreach (IMethodSymbol constructor in type.InstanceConstructors)
-            {
-                if (IsMarkedConstructor(constructor))
-                {
-                    marked = constructor;
-                    markedCount++;
-                }
-
-                if (IsVisibleInAssembly(constructor.DeclaredAccessibility))
-                {
-                    visible = constructor;
-                    visibleCount++;
-                }
-            }
-
-            IMethodSymbol? chosen = markedCount switch
-            {
-                0 => visibleCount == 1 ? visible : null,
-                1 => marked,
-                _ => null,
-            };
-
-            return chosen is { IsVararg: false } && IsVisibleInAssembly(chosen.DeclaredAccessibility) ? chosen : null;
-        }
-
-        private static bool IsMarkedConstructor(IMethodSymbol constructor)
-        {
-            foreach (AttributeData attribute in constructor.GetAttributes())
-            {
-                if (attribute.AttributeClass is { Name: ConstructorAttributeName, Arity: 0, ContainingType: null } attributeClass
-                    && attributeClass.ContainingNamespace.ToDisplayString() == ConstructorAttributeNamespace)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static bool HasRequiredMembers(INamedTypeSymbol type)
-        {
-            for (INamedTypeSymbol? current = type; current is not null; current = current.BaseType)
-            {
-                foreach (ISymbol member in current.GetMembers())
-                {
-                    if (member is IPropertySymbol { IsRequired: true } or IFieldSymbol { IsRequired: true })
-                    {
-                        return true;
-                    }
-                }
-            }
-
-            return false;
-        }
-
-        private static bool SetsRequiredMembers(IMethodSymbol constructor)
-        {
-            foreach (AttributeData attribute in constructor.GetAttributes())
-            {
-                if (attribute.AttributeClass is { Name: "SetsRequiredMembersAttribute" } attributeClass
-                    && attributeClass.ContainingNamespace.ToDisplayString() == "System.Diagnostics.CodeAnalysis")
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
         private static ConstructorParameterModel? ParseParameter(IParameterSymbol parameter)
         {
+            // HandlerShapeRules has accepted the parameter; a type that does not resolve cannot be named in generated code.
             ITypeSymbol type = parameter.Type;
-            if (parameter.RefKind is not (RefKind.None or RefKind.In)
-                || type.TypeKind is TypeKind.Error or TypeKind.Pointer or TypeKind.FunctionPointer
-                || type.IsRefLikeType)
+            if (type.TypeKind == TypeKind.Error)
             {
                 return null;
             }
@@ -346,8 +238,7 @@ public sealed partial class UpgradeProtocolGenerator
 
             if (!parameter.IsOptional)
             {
-                // GetRequired<T> constrains T to notnull, which a Nullable<T> parameter cannot satisfy without a default.
-                return IsNullableValueType(type) ? null : new ConstructorParameterModel(typeName, ParameterSource.Required, null, false);
+                return new ConstructorParameterModel(typeName, ParameterSource.Required, null, false);
             }
 
             string? defaultValue = parameter.HasExplicitDefaultValue
@@ -369,7 +260,7 @@ public sealed partial class UpgradeProtocolGenerator
             => type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
 
         // The C# expression for a parameter's declared default value; null when it is a constant C# cannot spell
-        // (say, a [DateTimeConstant]), which makes the constructor unusable.
+        // (say, a [DateTimeConstant]), which HandlerShapeRules already rejects.
         private static string? FormatDefaultValue(ITypeSymbol type, object? value)
         {
             if (value is null)

@@ -1,19 +1,88 @@
+// The one definition of which handler classes generated code can construct. This file is linked into the generator and
+// the analyzers: a class the analyzers pass (no UPG005) is one whose constructor the generator calls, and one they report
+// is one the generator skips.
 using System.Globalization;
 using Microsoft.CodeAnalysis;
 
-namespace HttpUpgrade.Analyzers;
+namespace HttpUpgrade;
 
 /// <summary>
 /// Whether generated code can construct a handler class: the registry sits in the same assembly and calls one
 /// constructor with <c>new</c> (the one marked <c>[ActivatorUtilitiesConstructor]</c>, else the only public or internal
 /// one), resolving each parameter from the request's services.
 /// </summary>
-internal static class HandlerRules
+internal static class HandlerShapeRules
 {
+    // The attribute ASP.NET Core's ActivatorUtilities honours to pick a constructor. It is recognised by its full name,
+    // not resolved as a symbol: the check needs no lookup in the compilation and no particular version of the package.
+    private const string ConstructorAttributeName = "ActivatorUtilitiesConstructorAttribute";
+    private const string ConstructorAttributeNamespace = "Microsoft.Extensions.DependencyInjection";
+
     private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.CSharpShortErrorMessageFormat;
 
-    /// <summary>What stops generated code from constructing <paramref name="type"/> and how to fix it; null when nothing does.</summary>
-    public static string? DescribeConstructionProblem(INamedTypeSymbol type)
+    /// <summary>
+    /// The constructor generated code calls to build <paramref name="type"/>; null when there is none, with
+    /// <paramref name="problem"/> saying what stops it and how to fix it.
+    /// </summary>
+    /// <remarks>
+    /// A parameter whose type does not resolve is no problem here: the compiler already reports it.
+    /// </remarks>
+    public static IMethodSymbol? GetConstructor(INamedTypeSymbol type, out string? problem)
+    {
+        problem = DescribeTypeProblem(type);
+        if (problem is not null)
+        {
+            return null;
+        }
+
+        // The registry calls the constructor marked [ActivatorUtilitiesConstructor], else the only one visible assembly-wide.
+        IMethodSymbol? marked = null;
+        IMethodSymbol? visible = null;
+        int markedCount = 0;
+        int visibleCount = 0;
+        foreach (IMethodSymbol candidate in type.InstanceConstructors)
+        {
+            if (IsMarkedConstructor(candidate))
+            {
+                marked = candidate;
+                markedCount++;
+            }
+
+            if (IsVisibleInAssembly(candidate.DeclaredAccessibility))
+            {
+                visible = candidate;
+                visibleCount++;
+            }
+        }
+
+        if (markedCount > 1)
+        {
+            problem = "it has " + markedCount.ToString(CultureInfo.InvariantCulture) +
+                " constructors marked [ActivatorUtilitiesConstructor]; mark only the one generated code should call";
+            return null;
+        }
+
+        if (markedCount == 0 && visibleCount == 0)
+        {
+            problem = "it has no public or internal constructor; add one";
+            return null;
+        }
+
+        if (markedCount == 0 && visibleCount > 1)
+        {
+            problem = "it has " + visibleCount.ToString(CultureInfo.InvariantCulture) +
+                " public or internal constructors and generated code calls exactly one; mark one [ActivatorUtilitiesConstructor] or make the others private or protected";
+            return null;
+        }
+
+        IMethodSymbol constructor = marked ?? visible!;
+        problem = DescribeConstructorProblem(type, constructor);
+        return problem is null ? constructor : null;
+    }
+
+    // The registry names one closed type from the same assembly, so the class and every type containing it must be
+    // visible assembly-wide, non-generic and not file-local.
+    private static string? DescribeTypeProblem(INamedTypeSymbol type)
     {
         if (type.IsStatic)
         {
@@ -56,44 +125,11 @@ internal static class HandlerRules
             }
         }
 
-        // The registry calls the constructor marked [ActivatorUtilitiesConstructor], else the only one visible assembly-wide.
-        IMethodSymbol? marked = null;
-        IMethodSymbol? visible = null;
-        int markedCount = 0;
-        int visibleCount = 0;
-        foreach (IMethodSymbol candidate in type.InstanceConstructors)
-        {
-            if (IsMarkedConstructor(candidate))
-            {
-                marked = candidate;
-                markedCount++;
-            }
+        return null;
+    }
 
-            if (IsVisibleInAssembly(candidate.DeclaredAccessibility))
-            {
-                visible = candidate;
-                visibleCount++;
-            }
-        }
-
-        if (markedCount > 1)
-        {
-            return "it has " + markedCount.ToString(CultureInfo.InvariantCulture) +
-                " constructors marked [ActivatorUtilitiesConstructor]; mark only the one generated code should call";
-        }
-
-        if (markedCount == 0 && visibleCount == 0)
-        {
-            return "it has no public or internal constructor; add one";
-        }
-
-        if (markedCount == 0 && visibleCount > 1)
-        {
-            return "it has " + visibleCount.ToString(CultureInfo.InvariantCulture) +
-                " public or internal constructors and generated code calls exactly one; mark one [ActivatorUtilitiesConstructor] or make the others private or protected";
-        }
-
-        IMethodSymbol constructor = marked ?? visible!;
+    private static string? DescribeConstructorProblem(INamedTypeSymbol type, IMethodSymbol constructor)
+    {
         if (!IsVisibleInAssembly(constructor.DeclaredAccessibility))
         {
             return "its [ActivatorUtilitiesConstructor] constructor is not public or internal; make it public or internal";
@@ -128,8 +164,8 @@ internal static class HandlerRules
     {
         foreach (AttributeData attribute in constructor.GetAttributes())
         {
-            if (attribute.AttributeClass is { Name: "ActivatorUtilitiesConstructorAttribute", Arity: 0, ContainingType: null, ContainingNamespace: { } ns } &&
-                ns.ToDisplayString() == "Microsoft.Extensions.DependencyInjection")
+            if (attribute.AttributeClass is { Name: ConstructorAttributeName, Arity: 0, ContainingType: null, ContainingNamespace: { } ns } &&
+                ns.ToDisplayString() == ConstructorAttributeNamespace)
             {
                 return true;
             }
@@ -192,6 +228,7 @@ internal static class HandlerRules
             return "is a ref struct, which cannot be a service; take a class or an ordinary struct";
         }
 
+        // GetRequired<T> constrains T to notnull, which a Nullable<T> parameter cannot satisfy without a default.
         bool isNullableValueType = type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
         if (!parameter.IsOptional)
         {
@@ -208,6 +245,7 @@ internal static class HandlerRules
         return null;
     }
 
+    // The constants generated code writes as literals; any other (say, a [DateTimeConstant]) makes the constructor unusable.
     private static bool IsWritableConstant(object value) => value is
         string or char or bool or float or double or decimal or
         sbyte or byte or short or ushort or int or uint or long or ulong;
