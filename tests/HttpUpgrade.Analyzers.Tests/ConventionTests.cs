@@ -9,6 +9,7 @@ using System.Reflection.PortableExecutable;
 using System.Text.RegularExpressions;
 using HttpUpgrade.Analyzers.CodeFixes;
 using HttpUpgrade.Analyzers.Tests.Infrastructure;
+using HttpUpgrade.Testing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Xunit;

@@ -1,11 +1,7 @@
 using System;
-using System.Collections;
-using System.Diagnostics;
 using System.IO;
-using System.Text;
-using System.Threading;
 using System.Threading.Tasks;
-using HttpUpgrade.Analyzers.Tests.Infrastructure;
+using HttpUpgrade.Testing;
 using Xunit;
 
 namespace HttpUpgrade.Analyzers.Tests;
@@ -49,7 +45,10 @@ public sealed class DotnetBuildTests
                 }
                 """);
 
-            (int exitCode, string output) = await RunDotnetBuildAsync(project);
+            // No build servers: nothing of this build may outlive it. -nologo and -v:q keep the output to the diagnostics.
+            ProcessResult build = await Dotnet.RunAsync(
+                project, ["build", "--disable-build-servers", "-nologo", "-v:q", "-p:UseSharedCompilation=false"], s_buildTimeout);
+            (int exitCode, string output) = (build.ExitCode, build.Output);
 
             Assert.True(exitCode != 0, "dotnet build succeeded:\n" + output);
             const string Expected = "ChatHandler.cs(6,18): error UPG001: 'web socket' is not a valid protocol token: ' ' (space) at position 3 is not allowed";
@@ -58,75 +57,6 @@ public sealed class DotnetBuildTests
         finally
         {
             Directory.Delete(project, recursive: true);
-        }
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunDotnetBuildAsync(string project)
-    {
-        string dotnet = Path.Combine(TestReferences.DotNetRoot, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
-        var start = new ProcessStartInfo(File.Exists(dotnet) ? dotnet : "dotnet")
-        {
-            WorkingDirectory = project,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-
-        // No build servers: nothing of this build may outlive it. -nologo and -v:q keep the output to the diagnostics.
-        foreach (string argument in new[] { "build", "--disable-build-servers", "-nologo", "-v:q", "-p:UseSharedCompilation=false" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // Settings the test host's own MSBuild set up would point the child at the wrong SDK or node.
-        foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
-        {
-            if (variable.Key is string name && name.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase))
-            {
-                start.Environment.Remove(name);
-            }
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
-
-        using var process = new Process { StartInfo = start };
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => Append(output, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(output, e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        using var timeout = new CancellationTokenSource(s_buildTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet build did not finish within {s_buildTimeout}:\n{output}");
-        }
-
-        process.WaitForExit();
-        lock (output)
-        {
-            return (process.ExitCode, output.ToString());
-        }
-    }
-
-    private static void Append(StringBuilder output, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (output)
-        {
-            output.AppendLine(line);
         }
     }
 }

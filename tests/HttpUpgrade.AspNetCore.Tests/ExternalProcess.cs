@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
+using HttpUpgrade.Testing;
 
 namespace HttpUpgrade.AspNetCore.Tests;
 
@@ -16,7 +17,7 @@ public static class ExternalProcess
     {
         var start = new ProcessStartInfo(fileName)
         {
-            WorkingDirectory = workingDirectory ?? RepoRoot(),
+            WorkingDirectory = workingDirectory ?? RepositoryPaths.Root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -53,18 +54,5 @@ public static class ExternalProcess
 
             return new Result(process.ExitCode, await stdout, await stderr);
         }
-    }
-
-    public static string RepoRoot()
-    {
-        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Registry.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Registry.sln above {AppContext.BaseDirectory}.");
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Text.Json;
 using System.Threading.Tasks;
+using HttpUpgrade.Testing;
 using Xunit;
 
 namespace HttpUpgrade.AspNetCore.Tests;
@@ -45,7 +46,7 @@ public sealed class NodeWsClientTests(KestrelFixture server) : IClassFixture<Kes
 
     private async Task<ExternalProcess.Result> RunClientAsync(string path, params string[] options)
     {
-        string repoRoot = ExternalProcess.RepoRoot();
+        string repoRoot = RepositoryPaths.Root;
         if (!File.Exists(Path.Combine(repoRoot, "tests", "js", "node_modules", "ws", "package.json")))
         {
             Assert.Fail("tests/js/node_modules is missing: run `npm ci --prefix tests/js` first.");

@@ -7,6 +7,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
+using HttpUpgrade.Testing;
 using Xunit;
 
 namespace HttpUpgrade.Browser.Tests;
@@ -30,7 +31,7 @@ public sealed class SampleServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        string sampleDirectory = Path.Combine(RepoRoot(), "samples", "UpgradeSample");
+        string sampleDirectory = Path.Combine(RepositoryPaths.Root, "samples", "UpgradeSample");
 
         // This assembly runs from tests/HttpUpgrade.Browser.Tests/bin/<Configuration>/<tfm>/; the sample was built alike.
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
@@ -154,18 +155,5 @@ public sealed class SampleServer : IAsyncLifetime
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, critical: false));
         DateTimeOffset now = DateTimeOffset.UtcNow;
         return request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1));
-    }
-
-    internal static string RepoRoot()
-    {
-        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Registry.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Registry.sln above {AppContext.BaseDirectory}.");
     }
 }

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using HttpUpgrade.Packaging.Tests.Infrastructure;
+using HttpUpgrade.Testing;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -8,6 +8,7 @@ using System.Reflection.PortableExecutable;
 using System.Threading.Tasks;
 using System.Xml.Linq;
 using HttpUpgrade.Packaging.Tests.Infrastructure;
+using HttpUpgrade.Testing;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Threading.Tasks;
 using HttpUpgrade.Packaging.Tests.Infrastructure;
+using HttpUpgrade.Testing;
 using Xunit;
 
 namespace HttpUpgrade.Packaging.Tests;

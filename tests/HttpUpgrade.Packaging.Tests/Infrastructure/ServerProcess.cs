@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using HttpUpgrade.Testing;
 
 namespace HttpUpgrade.Packaging.Tests.Infrastructure;
 

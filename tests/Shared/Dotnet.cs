@@ -7,7 +7,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace HttpUpgrade.Packaging.Tests.Infrastructure;
+namespace HttpUpgrade.Testing;
 
 /// <summary>Runs the dotnet CLI the way a user does, with no build server left behind and a hard time limit.</summary>
 internal static class Dotnet

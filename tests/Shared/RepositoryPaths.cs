@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace HttpUpgrade.Analyzers.Tests.Infrastructure;
+namespace HttpUpgrade.Testing;
 
 /// <summary>Locates the repository from the test assembly, by walking up to <c>Registry.sln</c>.</summary>
 internal static class RepositoryPaths
