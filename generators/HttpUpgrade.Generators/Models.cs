@@ -25,11 +25,15 @@ internal sealed record HandlerDeclarationModel(string FilePath, HandlerModel Han
 /// <param name="DisplayName">The name shown in logs and messages, <c>Ns.Outer.Inner</c>.</param>
 /// <param name="ConstructorParameters">The parameters of the one constructor the registry calls.</param>
 /// <param name="Registrations">One registration per valid attribute, in attribute order.</param>
+/// <param name="IsWebSocketHandler">Whether the class implements <c>IWebSocketHandler</c>: its <c>websocket</c> registrations hand it a WebSocket.</param>
+/// <param name="IsUpgradeHandler">Whether the class implements <c>IUpgradeHandler</c>: its other registrations hand it the raw stream.</param>
 internal sealed record HandlerModel(
     string TypeName,
     string DisplayName,
     EquatableArray<ConstructorParameterModel> ConstructorParameters,
-    EquatableArray<RegistrationModel> Registrations);
+    EquatableArray<RegistrationModel> Registrations,
+    bool IsWebSocketHandler,
+    bool IsUpgradeHandler);
 
 /// <summary>One constructor parameter and how the factory obtains its argument.</summary>
 /// <param name="TypeName">The fully qualified type to resolve, without a top-level nullable annotation.</param>

@@ -18,6 +18,8 @@ public sealed partial class UpgradeProtocolGenerator
         private const string GeneratedNamespace = "HttpUpgrade.Generated";
         private const string RegistryInterfaceName = "global::HttpUpgrade.IUpgradeRegistry";
         private const string RegistrationTypeName = "global::HttpUpgrade.UpgradeRegistration";
+        private const string WebSocketRegistrationTypeName = "global::HttpUpgrade.WebSocketHandlerRegistration";
+        private const string StreamRegistrationTypeName = "global::HttpUpgrade.UpgradeHandlerRegistration";
         private const string RegistrationSpanTypeName = "global::System.ReadOnlySpan<" + RegistrationTypeName + ">";
         private const string ServiceCollectionTypeName = "global::Microsoft.Extensions.DependencyInjection.IServiceCollection";
 
@@ -175,12 +177,15 @@ public sealed partial class UpgradeProtocolGenerator
             string handlerName = Literal(handler.DisplayName);
 
             writer.WriteLine($"// [{index.ToString(CultureInfo.InvariantCulture)}] {Describe(registration)} -> {handler.DisplayName}");
-            writer.WriteLine($"new {RegistrationTypeName}(");
+            // The registration's type is the handler's contract, so a host never has to find out what the handler is: a
+            // websocket registration of an IWebSocketHandler hands it a WebSocket, every other one the raw stream.
+            bool receivesWebSocket = handler.IsWebSocketHandler && RegistrationRules.IsWebSocket(registration.Name);
+            writer.WriteLine($"new {(receivesWebSocket ? WebSocketRegistrationTypeName : StreamRegistrationTypeName)}(");
             writer.Indent();
             writer.WriteLine(Literal(registration.Name) + ",");
             writer.WriteLine(StringArray(registration.Versions) + ",");
             writer.WriteLine(StringArray(registration.SubProtocols) + ",");
-            writer.WriteLine(handlerName + ",");
+            writer.WriteLine($"typeof({handler.TypeName}),");
             if (handler.ConstructorParameters.Count == 0)
             {
                 writer.WriteLine($"static services => new {handler.TypeName}()),");

@@ -71,9 +71,13 @@ public sealed partial class UpgradeProtocolGenerator
         public static HandlerDeclarationModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             // The constructibility rule is the analyzers' UPG005, from the same source file.
-            if (context.TargetSymbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type
-                || !ImplementsHandlerContract(type)
-                || HandlerShapeRules.GetConstructor(type, out _) is not { } constructor)
+            if (context.TargetSymbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type)
+            {
+                return null;
+            }
+
+            (bool webSocketHandler, bool upgradeHandler) = GetHandlerContracts(type);
+            if (!(webSocketHandler || upgradeHandler) || HandlerShapeRules.GetConstructor(type, out _) is not { } constructor)
             {
                 return null;
             }
@@ -101,8 +105,10 @@ public sealed partial class UpgradeProtocolGenerator
                     continue;
                 }
 
+                // An IWebSocketHandler is handed a WebSocket, which only the websocket handshake produces: any other
+                // protocol needs IUpgradeHandler (UPG004).
                 RegistrationModel? registration = ParseRegistration(attribute);
-                if (registration is not null)
+                if (registration is not null && (upgradeHandler || RegistrationRules.IsWebSocket(registration.Name)))
                 {
                     registrations.Add(registration);
                 }
@@ -117,7 +123,9 @@ public sealed partial class UpgradeProtocolGenerator
                 type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 type.ToDisplayString(s_displayNameFormat),
                 new EquatableArray<ConstructorParameterModel>(parameters),
-                new EquatableArray<RegistrationModel>(registrations.ToArray()));
+                new EquatableArray<RegistrationModel>(registrations.ToArray()),
+                webSocketHandler,
+                upgradeHandler);
             return new HandlerDeclarationModel(context.TargetNode.SyntaxTree.FilePath, handler);
         }
 
@@ -201,18 +209,20 @@ public sealed partial class UpgradeProtocolGenerator
                 && application.SyntaxTree == declaration.SyntaxTree
                 && declaration.Span.Contains(application.Span);
 
-        private static bool ImplementsHandlerContract(INamedTypeSymbol type)
+        private static (bool WebSocketHandler, bool UpgradeHandler) GetHandlerContracts(INamedTypeSymbol type)
         {
+            bool webSocketHandler = false;
+            bool upgradeHandler = false;
             foreach (INamedTypeSymbol contract in type.AllInterfaces)
             {
-                if (contract is { Name: "IUpgradeHandler" or "IWebSocketHandler", Arity: 0, ContainingType: null }
-                    && IsHttpUpgradeNamespace(contract.ContainingNamespace))
+                if (contract is { Arity: 0, ContainingType: null } && IsHttpUpgradeNamespace(contract.ContainingNamespace))
                 {
-                    return true;
+                    webSocketHandler |= contract.Name == "IWebSocketHandler";
+                    upgradeHandler |= contract.Name == "IUpgradeHandler";
                 }
             }
 
-            return false;
+            return (webSocketHandler, upgradeHandler);
         }
 
         private static bool IsHttpUpgradeNamespace(INamespaceSymbol? ns)

@@ -20,9 +20,6 @@ internal static partial class Log
     [LoggerMessage(4, LogLevel.Error, "Could not create upgrade handler {Handler} for '{Protocol}'; answered 500 instead of switching protocols.", EventName = "HandlerCreationFailed")]
     public static partial void HandlerCreationFailed(ILogger logger, string handler, string protocol, Exception exception);
 
-    [LoggerMessage(5, LogLevel.Error, "Upgrade handler {Handler} registered for '{Protocol}' implements neither IWebSocketHandler (websocket only) nor IUpgradeHandler; answered 500.", EventName = "HandlerContractMismatch")]
-    public static partial void HandlerContractMismatch(ILogger logger, string handler, string protocol);
-
     [LoggerMessage(6, LogLevel.Error, "The server failed to switch protocols to '{Protocol}' for {Handler}.", EventName = "UpgradeFailed")]
     public static partial void UpgradeFailed(ILogger logger, string protocol, string handler, Exception exception);
 

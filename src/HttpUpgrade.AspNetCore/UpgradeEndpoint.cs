@@ -109,11 +109,20 @@ internal sealed class UpgradeEndpoint
         }
 
         // The handler is created before the 101 goes out: a missing service must be an honest 500, not a switch
-        // followed by a dropped connection.
+        // followed by a dropped connection. The registration's type says which contract the handler has.
+        IWebSocketHandler? webSocketHandler = null;
+        IUpgradeHandler? upgradeHandler = null;
         object handler;
         try
         {
-            handler = registration.Factory(context.RequestServices);
+            if (registration is WebSocketHandlerRegistration webSocket)
+            {
+                handler = webSocketHandler = webSocket.Factory(context.RequestServices);
+            }
+            else
+            {
+                handler = upgradeHandler = ((UpgradeHandlerRegistration)registration).Factory(context.RequestServices);
+            }
         }
         catch (Exception exception)
         {
@@ -124,15 +133,6 @@ internal sealed class UpgradeEndpoint
 
         try
         {
-            IWebSocketHandler? webSocketHandler = registration.Kind == UpgradeProtocolKind.WebSocket ? handler as IWebSocketHandler : null;
-            IUpgradeHandler? upgradeHandler = webSocketHandler is null ? handler as IUpgradeHandler : null;
-            if (webSocketHandler is null && upgradeHandler is null)
-            {
-                Log.HandlerContractMismatch(_logger, registration.HandlerName, registration.Name);
-                await WriteTextAsync(context, StatusCodes.Status500InternalServerError, [], HandlerUnavailableMessage);
-                return;
-            }
-
             Stream? transport = await SwitchProtocolsAsync(context, upgradeFeature, connectFeature, decision);
             if (transport is null)
             {

@@ -13,7 +13,7 @@ public sealed class UpgradeEndpointOptions
     private TimeSpan _closeTimeout = TimeSpan.FromSeconds(5);
     private int _maxOffers = 8;
     private UnmatchedSubProtocolBehavior _unmatchedSubProtocol = UnmatchedSubProtocolBehavior.Reject;
-    private readonly List<(string HandlerName, Action<UpgradeHandlerOptions> Configure)> _handlers = [];
+    private readonly List<(Type HandlerType, Action<UpgradeHandlerOptions> Configure)> _handlers = [];
 
     /// <summary>
     /// How often the server sends an unsolicited WebSocket pong to keep intermediaries from closing an idle connection
@@ -148,13 +148,11 @@ public sealed class UpgradeEndpointOptions
     {
         ArgumentNullException.ThrowIfNull(configure);
 
-        // Generated registrations name their handler by its full name with '.' between nested types.
-        string name = (typeof(THandler).FullName ?? typeof(THandler).Name).Replace('+', '.');
-        _handlers.Add((name, configure));
+        _handlers.Add((typeof(THandler), configure));
         return this;
     }
 
-    internal IReadOnlyList<(string HandlerName, Action<UpgradeHandlerOptions> Configure)> HandlerConfigurations => _handlers;
+    internal IReadOnlyList<(Type HandlerType, Action<UpgradeHandlerOptions> Configure)> HandlerConfigurations => _handlers;
 }
 
 /// <summary>Settings of one handler class on one <c>MapUpgrade</c> endpoint.</summary>

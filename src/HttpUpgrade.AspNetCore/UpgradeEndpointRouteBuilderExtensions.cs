@@ -73,12 +73,12 @@ public static class UpgradeEndpointRouteBuilderExtensions
                 : WebSocketOriginPolicy.SameOrigin,
         };
 
-        foreach ((string handlerName, Action<UpgradeHandlerOptions> configure) in options.HandlerConfigurations)
+        foreach ((Type handlerType, Action<UpgradeHandlerOptions> configure) in options.HandlerConfigurations)
         {
             bool found = false;
             foreach (UpgradeRegistration registration in registry.Registrations)
             {
-                if (!string.Equals(registration.HandlerName, handlerName, StringComparison.Ordinal))
+                if (registration.HandlerType != handlerType)
                 {
                     continue;
                 }
@@ -92,7 +92,7 @@ public static class UpgradeEndpointRouteBuilderExtensions
             if (!found)
             {
                 throw new InvalidOperationException(
-                    $"MapUpgrade(\"{pattern}\"): ForHandler<{handlerName}>() names a class that is not a registered upgrade handler. Mark it with [UpgradeProtocol] and call AddUpgradeHandlers() for its assembly.");
+                    $"MapUpgrade(\"{pattern}\"): ForHandler<{handlerType.FullName}>() names a class that is not a registered upgrade handler. Mark it with [UpgradeProtocol] and call AddUpgradeHandlers() for its assembly.");
             }
         }
 

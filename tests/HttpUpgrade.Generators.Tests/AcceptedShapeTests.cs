@@ -290,7 +290,7 @@ public sealed class AcceptedShapeTests
         using ServiceProvider provider = services.BuildServiceProvider();
         foreach (UpgradeRegistration registration in loaded.Registry.Registrations)
         {
-            object handler = registration.Factory(provider);
+            object handler = registration.CreateHandler(provider);
             Assert.Equal(registration.HandlerName, handler.GetType().FullName!.Replace('+', '.'));
             shape.Check?.Invoke(handler);
         }

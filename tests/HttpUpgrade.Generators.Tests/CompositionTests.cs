@@ -89,7 +89,7 @@ public sealed class CompositionTests
         Assert.Equal("Contoso.Chat.AuditHandler", Accepted(negotiator, RequestHead.Raw("audit")).HandlerName);
         UpgradeRegistration chat = Accepted(negotiator, RequestHead.WebSocket("contoso.chat"));
         Assert.Equal("Contoso.Chat.ChatHandler", chat.HandlerName);
-        object handler = chat.Factory(provider);
+        object handler = chat.CreateHandler(provider);
         Type room = handler.GetType().Assembly.GetType("Contoso.Chat.Room", throwOnError: true)!;
         Assert.Same(provider.GetRequiredService(room), handler.GetType().GetProperty("Room")!.GetValue(handler));
     }

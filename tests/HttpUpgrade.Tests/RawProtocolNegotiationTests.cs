@@ -80,7 +80,7 @@ public sealed class RawProtocolNegotiationTests
             UpgradeDecision decision = negotiator.Negotiate(TestRequest.Raw(upgrade));
 
             Expect.Decision(rule, decision, UpgradeOutcome.Accept, 101, UpgradeReason.None);
-            Expect.Value(rule, handler, decision.Registration?.HandlerName, "handler");
+            Expect.Value(rule, handler, decision.Registration?.HandlerType.Name, "handler");
             Expect.Value(rule, expectedUpgrade, decision.Upgrade, "Upgrade");
         }
     }

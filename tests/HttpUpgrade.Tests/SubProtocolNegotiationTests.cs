@@ -79,7 +79,7 @@ public sealed class SubProtocolNegotiationTests
         UpgradeDecision decision = ServingWithoutSubProtocol(version1, version2).Negotiate(request);
 
         Expect.Decision(rule, decision, UpgradeOutcome.Accept, 101, UpgradeReason.None);
-        Expect.Value(rule, handler, decision.Registration?.HandlerName, "handler");
+        Expect.Value(rule, handler, decision.Registration?.HandlerType.Name, "handler");
         Expect.Value(rule, expected, decision.SubProtocol, "Sec-WebSocket-Protocol");
     }
 

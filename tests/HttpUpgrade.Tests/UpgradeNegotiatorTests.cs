@@ -162,7 +162,7 @@ public sealed class UpgradeNegotiatorTests
         for (int i = 0; i < registrations.Length; i++)
         {
             string[] parts = registrations[i].Split(':');
-            handlers[i] = Registrations.Create(parts[0], parts[1], handler: "Handler" + i);
+            handlers[i] = Registrations.Create(parts[0], parts[1], handler: "Handler" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         UpgradeNegotiator negotiator = Registrations.RequiringNegotiator(handlers);

@@ -25,7 +25,7 @@ public sealed class UpgradeRegistrationTests
     public void Rfc9110_7_8_ProtocolVersionMustBeAToken(string version, string message)
     {
         ArgumentException exception = Assert.Throws<ArgumentException>(
-            () => new UpgradeRegistration("echo", ["1", version], [], "EchoHandler", static _ => new object()));
+            () => new UpgradeHandlerRegistration("echo", ["1", version], [], typeof(TestHandlers.EchoHandler), static _ => new TestHandlers.EchoHandler()));
 
         Assert.Equal("versions", exception.ParamName);
         Assert.StartsWith(message, exception.Message, StringComparison.Ordinal);
@@ -38,7 +38,7 @@ public sealed class UpgradeRegistrationTests
     public void Rfc6455_11_3_4_SubProtocolMustBeAToken(string subProtocol, string message)
     {
         ArgumentException exception = Assert.Throws<ArgumentException>(
-            () => new UpgradeRegistration("websocket", ["13"], ["chat", subProtocol], "ChatHandler", static _ => new object()));
+            () => new WebSocketHandlerRegistration("websocket", ["13"], ["chat", subProtocol], typeof(TestHandlers.ChatHandler), static _ => new TestHandlers.ChatHandler()));
 
         Assert.Equal("subProtocols", exception.ParamName);
         Assert.StartsWith(message, exception.Message, StringComparison.Ordinal);
@@ -60,13 +60,39 @@ public sealed class UpgradeRegistrationTests
     [Fact]
     public void NullArguments_Throw()
     {
-        static object Factory(IServiceProvider services) => new object();
-        Assert.Equal("name", Assert.Throws<ArgumentNullException>(() => new UpgradeRegistration(null!, [], [], "H", Factory)).ParamName);
-        Assert.Equal("versions", Assert.Throws<ArgumentNullException>(() => new UpgradeRegistration("echo", null!, [], "H", Factory)).ParamName);
-        Assert.Equal("subProtocols", Assert.Throws<ArgumentNullException>(() => new UpgradeRegistration("echo", [], null!, "H", Factory)).ParamName);
-        Assert.Equal("handlerName", Assert.Throws<ArgumentNullException>(() => new UpgradeRegistration("echo", [], [], null!, Factory)).ParamName);
-        Assert.Equal("factory", Assert.Throws<ArgumentNullException>(() => new UpgradeRegistration("echo", [], [], "H", null!)).ParamName);
-        Assert.Equal("versions", Assert.Throws<ArgumentException>(() => new UpgradeRegistration("echo", [null!], [], "H", Factory)).ParamName);
+        static IUpgradeHandler Factory(IServiceProvider services) => new TestHandlers.EchoHandler();
+        Type type = typeof(TestHandlers.EchoHandler);
+        Assert.Equal("name", Assert.Throws<ArgumentNullException>(() => new UpgradeHandlerRegistration(null!, [], [], type, Factory)).ParamName);
+        Assert.Equal("versions", Assert.Throws<ArgumentNullException>(() => new UpgradeHandlerRegistration("echo", null!, [], type, Factory)).ParamName);
+        Assert.Equal("subProtocols", Assert.Throws<ArgumentNullException>(() => new UpgradeHandlerRegistration("echo", [], null!, type, Factory)).ParamName);
+        Assert.Equal("handlerType", Assert.Throws<ArgumentNullException>(() => new UpgradeHandlerRegistration("echo", [], [], null!, Factory)).ParamName);
+        Assert.Equal("factory", Assert.Throws<ArgumentNullException>(() => new UpgradeHandlerRegistration("echo", [], [], type, null!)).ParamName);
+        Assert.Equal("factory", Assert.Throws<ArgumentNullException>(() => new WebSocketHandlerRegistration("websocket", [], [], type, null!)).ParamName);
+        Assert.Equal("versions", Assert.Throws<ArgumentException>(() => new UpgradeHandlerRegistration("echo", [null!], [], type, Factory)).ParamName);
+    }
+
+    [Fact]
+    public void HandlerType_MustImplementTheRegistrationsContract()
+    {
+        ArgumentException notAHandler = Assert.Throws<ArgumentException>(
+            () => new UpgradeHandlerRegistration("echo", [], [], typeof(string), static _ => new TestHandlers.EchoHandler()));
+        Assert.Equal("handlerType", notAHandler.ParamName);
+        Assert.Contains("IUpgradeHandler", notAHandler.Message, StringComparison.Ordinal);
+
+        Assert.Equal("handlerType", Assert.Throws<ArgumentException>(
+            () => new WebSocketHandlerRegistration("websocket", [], [], typeof(IWebSocketHandler), static _ => new TestHandlers.ChatHandler())).ParamName);
+    }
+
+    [Theory]
+    [InlineData("echo")]
+    [InlineData("h2c")]
+    [InlineData("websockets")]
+    public void Rfc6455_WebSocketHandler_ServesOnlyTheWebSocketProtocol(string name)
+    {
+        ArgumentException exception = Assert.Throws<ArgumentException>(
+            () => new WebSocketHandlerRegistration(name, [], [], typeof(TestHandlers.ChatHandler), static _ => new TestHandlers.ChatHandler()));
+
+        Assert.Equal("name", exception.ParamName);
     }
 
     [Theory]
@@ -90,8 +116,8 @@ public sealed class UpgradeRegistrationTests
     {
         string[] versions = ["1", "2"];
         string[] subProtocols = ["chat"];
-        Func<IServiceProvider, object> factory = static _ => "handler";
-        var registration = new UpgradeRegistration("echo", versions, subProtocols, "EchoHandler", factory);
+        Func<IServiceProvider, IUpgradeHandler> factory = static _ => new TestHandlers.EchoHandler();
+        var registration = new UpgradeHandlerRegistration("echo", versions, subProtocols, typeof(TestHandlers.EchoHandler), factory);
 
         versions[0] = "9";
         subProtocols[0] = "other";
@@ -100,9 +126,9 @@ public sealed class UpgradeRegistrationTests
         Assert.Equal(["chat"], registration.SubProtocols);
         Assert.Equal("echo/1", registration.GetUpgradeValue(0));
         Assert.Equal("echo/2", registration.GetUpgradeValue(1));
-        Assert.Equal("EchoHandler", registration.HandlerName);
+        Assert.Equal(typeof(TestHandlers.EchoHandler), registration.HandlerType);
+        Assert.Equal("HttpUpgrade.Tests.TestHandlers.EchoHandler", registration.HandlerName);
         Assert.Same(factory, registration.Factory);
-        Assert.Equal("echo/1,2 -> EchoHandler", registration.ToString());
-        Assert.Equal("h2c -> H2cHandler", Registrations.Create("h2c", handler: "H2cHandler").ToString());
+        Assert.Equal("echo/1,2 -> HttpUpgrade.Tests.TestHandlers.EchoHandler", registration.ToString());
     }
 }

@@ -4,34 +4,24 @@ using System.Collections.Generic;
 namespace HttpUpgrade;
 
 /// <summary>
-/// One <c>[UpgradeProtocol]</c> registration: the protocol name, versions and subprotocols, and a factory that
-/// constructs the handler. Generated registries create these; hand-written ones may too.
+/// One <c>[UpgradeProtocol]</c> registration: the protocol name, versions and subprotocols, and the handler class that
+/// serves them. It is one of two kinds, fixed by the handler's contract: <see cref="WebSocketHandlerRegistration"/>
+/// (the handler receives a <see cref="System.Net.WebSockets.WebSocket"/>) or <see cref="UpgradeHandlerRegistration"/>
+/// (the handler owns the raw stream). Generated registries create these; hand-written ones may too.
 /// </summary>
-public sealed class UpgradeRegistration
+public abstract class UpgradeRegistration
 {
     private readonly string[] _versions;
     private readonly string[] _subProtocols;
     private readonly string[] _upgradeValues;
 
-    /// <summary>Creates a registration and validates every token it names.</summary>
-    /// <param name="name">The protocol name, an RFC 9110 token.</param>
-    /// <param name="versions">Accepted versions in preference order; empty accepts any version or none.</param>
-    /// <param name="subProtocols">WebSocket subprotocols the handler speaks; empty for none.</param>
-    /// <param name="handlerName">The handler's type name, for logs and messages.</param>
-    /// <param name="factory">Constructs the handler from the request's services.</param>
-    /// <exception cref="ArgumentException">A name, version or subprotocol is not an RFC 9110 token, or repeats.</exception>
-    public UpgradeRegistration(
-        string name,
-        string[] versions,
-        string[] subProtocols,
-        string handlerName,
-        Func<IServiceProvider, object> factory)
+    // Two kinds only: a host tells them apart with one type test and never meets a third.
+    private protected UpgradeRegistration(string name, string[] versions, string[] subProtocols, Type handlerType, Type contract)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(versions);
         ArgumentNullException.ThrowIfNull(subProtocols);
-        ArgumentNullException.ThrowIfNull(handlerName);
-        ArgumentNullException.ThrowIfNull(factory);
+        ArgumentNullException.ThrowIfNull(handlerType);
 
         ThrowIfNotToken(name, "protocol name", nameof(name));
         foreach (string version in versions)
@@ -46,13 +36,19 @@ public sealed class UpgradeRegistration
 
         ThrowIfRepeated(versions, "version", nameof(versions));
         ThrowIfRepeated(subProtocols, "subprotocol", nameof(subProtocols));
+        if (!contract.IsAssignableFrom(handlerType) || handlerType.IsAbstract)
+        {
+            throw new ArgumentException($"'{handlerType}' is not a class that implements {contract.Name}.", nameof(handlerType));
+        }
 
         Name = name;
         Kind = name.Equals("websocket", StringComparison.OrdinalIgnoreCase) ? UpgradeProtocolKind.WebSocket : UpgradeProtocolKind.Raw;
         _versions = (string[])versions.Clone();
         _subProtocols = (string[])subProtocols.Clone();
-        HandlerName = handlerName;
-        Factory = factory;
+        HandlerType = handlerType;
+
+        // Nested classes read as written in C# ('Outer.Inner'), as logs and messages name them.
+        HandlerName = (handlerType.FullName ?? handlerType.Name).Replace('+', '.');
 
         // The 101 names exactly one offer of the client (RFC 9110 §7.8). These are built once so that accepting allocates nothing.
         _upgradeValues = new string[_versions.Length];
@@ -70,7 +66,7 @@ public sealed class UpgradeRegistration
     /// <summary>The protocol name as registered.</summary>
     public string Name { get; }
 
-    /// <summary>Which handshake rule applies.</summary>
+    /// <summary>Which handshake rule applies: the RFC 6455 handshake for <c>websocket</c>, the plain 101 otherwise.</summary>
     public UpgradeProtocolKind Kind { get; }
 
     /// <summary>Accepted versions in preference order; empty accepts any.</summary>
@@ -79,11 +75,11 @@ public sealed class UpgradeRegistration
     /// <summary>WebSocket subprotocols the handler speaks.</summary>
     public IReadOnlyList<string> SubProtocols => _subProtocols;
 
-    /// <summary>The handler's type name.</summary>
-    public string HandlerName { get; }
+    /// <summary>The handler class this registration constructs.</summary>
+    public Type HandlerType { get; }
 
-    /// <summary>Constructs the handler from the request's services.</summary>
-    public Func<IServiceProvider, object> Factory { get; }
+    /// <summary>The handler's full type name as C# writes it (<c>Contoso.Outer.Inner</c>), for logs and messages.</summary>
+    public string HandlerName { get; }
 
     /// <summary>How this registration is listed in the <c>Upgrade</c> header of a 426 response.</summary>
     public string Advertised { get; }
@@ -120,4 +116,72 @@ public sealed class UpgradeRegistration
             }
         }
     }
+}
+
+/// <summary>A <c>websocket</c> registration whose handler receives a <see cref="System.Net.WebSockets.WebSocket"/>.</summary>
+public sealed class WebSocketHandlerRegistration : UpgradeRegistration
+{
+    /// <summary>Creates a registration and validates every token it names.</summary>
+    /// <param name="name">The protocol name: <c>websocket</c>, in any letter case.</param>
+    /// <param name="versions">Accepted <c>Sec-WebSocket-Version</c>s in preference order; empty accepts 13.</param>
+    /// <param name="subProtocols">Subprotocols the handler speaks; empty for none.</param>
+    /// <param name="handlerType">The handler class, which implements <see cref="IWebSocketHandler"/>.</param>
+    /// <param name="factory">Constructs the handler from the request's services.</param>
+    /// <exception cref="ArgumentException">
+    /// The name is not <c>websocket</c>, a version or subprotocol is not an RFC 9110 token or repeats, or
+    /// <paramref name="handlerType"/> does not implement <see cref="IWebSocketHandler"/>.
+    /// </exception>
+    public WebSocketHandlerRegistration(
+        string name,
+        string[] versions,
+        string[] subProtocols,
+        Type handlerType,
+        Func<IServiceProvider, IWebSocketHandler> factory)
+        : base(name, versions, subProtocols, handlerType, typeof(IWebSocketHandler))
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        if (Kind != UpgradeProtocolKind.WebSocket)
+        {
+            throw new ArgumentException(
+                $"An IWebSocketHandler serves only the 'websocket' protocol, not '{name}'; register '{name}' with an IUpgradeHandler.",
+                nameof(name));
+        }
+
+        Factory = factory;
+    }
+
+    /// <summary>Constructs the handler from the request's services.</summary>
+    public Func<IServiceProvider, IWebSocketHandler> Factory { get; }
+}
+
+/// <summary>
+/// A registration whose handler owns the raw duplex stream after the 101: any protocol, <c>websocket</c> included (the
+/// handshake is still RFC 6455's, and the handler frames the messages itself).
+/// </summary>
+public sealed class UpgradeHandlerRegistration : UpgradeRegistration
+{
+    /// <summary>Creates a registration and validates every token it names.</summary>
+    /// <param name="name">The protocol name, an RFC 9110 token.</param>
+    /// <param name="versions">Accepted versions in preference order; empty accepts any version or none.</param>
+    /// <param name="subProtocols">WebSocket subprotocols the handler speaks, for a <c>websocket</c> registration; empty for none.</param>
+    /// <param name="handlerType">The handler class, which implements <see cref="IUpgradeHandler"/>.</param>
+    /// <param name="factory">Constructs the handler from the request's services.</param>
+    /// <exception cref="ArgumentException">
+    /// A name, version or subprotocol is not an RFC 9110 token or repeats, or <paramref name="handlerType"/> does not
+    /// implement <see cref="IUpgradeHandler"/>.
+    /// </exception>
+    public UpgradeHandlerRegistration(
+        string name,
+        string[] versions,
+        string[] subProtocols,
+        Type handlerType,
+        Func<IServiceProvider, IUpgradeHandler> factory)
+        : base(name, versions, subProtocols, handlerType, typeof(IUpgradeHandler))
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Factory = factory;
+    }
+
+    /// <summary>Constructs the handler from the request's services.</summary>
+    public Func<IServiceProvider, IUpgradeHandler> Factory { get; }
 }

@@ -20,33 +20,33 @@ namespace HttpUpgrade.Generated
         private static readonly global::HttpUpgrade.UpgradeRegistration[] s_registrations = new global::HttpUpgrade.UpgradeRegistration[]
         {
             // [0] chat/1,2 -> Sample.LegacyChatHandler
-            new global::HttpUpgrade.UpgradeRegistration(
+            new global::HttpUpgrade.UpgradeHandlerRegistration(
                 "chat",
                 new string[] { "1", "2" },
                 global::System.Array.Empty<string>(),
-                "Sample.LegacyChatHandler",
+                typeof(global::Sample.LegacyChatHandler),
                 static services => new global::Sample.LegacyChatHandler(
                     global::HttpUpgrade.UpgradeServices.GetOptional<int>(services, 16))),
             // [1] echo/1 -> Sample.EchoHandler
-            new global::HttpUpgrade.UpgradeRegistration(
+            new global::HttpUpgrade.UpgradeHandlerRegistration(
                 "echo",
                 new string[] { "1" },
                 global::System.Array.Empty<string>(),
-                "Sample.EchoHandler",
+                typeof(global::Sample.EchoHandler),
                 static services => new global::Sample.EchoHandler()),
             // [2] telemetry/2,1 -> Sample.Telemetry.StreamHandler
-            new global::HttpUpgrade.UpgradeRegistration(
+            new global::HttpUpgrade.UpgradeHandlerRegistration(
                 "telemetry",
                 new string[] { "2", "1" },
                 global::System.Array.Empty<string>(),
-                "Sample.Telemetry.StreamHandler",
+                typeof(global::Sample.Telemetry.StreamHandler),
                 static services => new global::Sample.Telemetry.StreamHandler()),
             // [3] websocket/13 [chat.v2, chat.v1] -> Sample.ChatHandler
-            new global::HttpUpgrade.UpgradeRegistration(
+            new global::HttpUpgrade.WebSocketHandlerRegistration(
                 "websocket",
                 new string[] { "13" },
                 new string[] { "chat.v2", "chat.v1" },
-                "Sample.ChatHandler",
+                typeof(global::Sample.ChatHandler),
                 static services => new global::Sample.ChatHandler(
                     global::HttpUpgrade.UpgradeServices.GetRequired<global::Sample.ChatRoom>(services, "Sample.ChatHandler"),
                     services,
@@ -54,19 +54,19 @@ namespace HttpUpgrade.Generated
                     global::HttpUpgrade.UpgradeServices.GetOptional<global::Sample.Greeting>(services, (global::Sample.Greeting)(2)),
                     global::HttpUpgrade.UpgradeServices.GetOptional<global::Sample.Moderator>(services, null))),
             // [4] WebSocket/13,8 -> Sample.LegacyChatHandler
-            new global::HttpUpgrade.UpgradeRegistration(
+            new global::HttpUpgrade.WebSocketHandlerRegistration(
                 "WebSocket",
                 new string[] { "13", "8" },
                 global::System.Array.Empty<string>(),
-                "Sample.LegacyChatHandler",
+                typeof(global::Sample.LegacyChatHandler),
                 static services => new global::Sample.LegacyChatHandler(
                     global::HttpUpgrade.UpgradeServices.GetOptional<int>(services, 16))),
             // [5] x-global (any version) -> GlobalHandler
-            new global::HttpUpgrade.UpgradeRegistration(
+            new global::HttpUpgrade.UpgradeHandlerRegistration(
                 "x-global",
                 global::System.Array.Empty<string>(),
                 global::System.Array.Empty<string>(),
-                "GlobalHandler",
+                typeof(global::GlobalHandler),
                 static services => new global::GlobalHandler()),
         };
 
