@@ -28,7 +28,7 @@ app.MapGet("/about", (HttpRequest request) => $"""
 
 // WebSocket and echo/1 on one URL: the client's Upgrade header (or HTTP/2 :protocol) picks. Same-origin browsers only,
 // and permessage-deflate for clients that offer it.
-app.MapUpgrade("/chat", options => options.WebSocketDeflate = new WebSocketDeflateOptions());
+app.MapUpgrade("/chat", options => options.Negotiation.WebSocketDeflate = new WebSocketDeflateOptions());
 app.Run();
 
 [UpgradeProtocol("websocket", Versions = "13", SubProtocols = "chat.v2, chat.v1")]

@@ -11,9 +11,17 @@ namespace HttpUpgrade.AspNetCore;
 /// but Kestrel's upgraded stream does not end a pending read on dispose, so without this the handler's receive would
 /// wait for bytes from a client already given up on.
 /// </summary>
+/// <remarks>
+/// Every read runs under one token of the connection's own. A caller's token is linked to it once, when first seen,
+/// not per read: a WebSocket passes the same token to every read of a receive loop, and a cancelled read aborts the
+/// WebSocket anyway, so cancelling the connection's reads for good is what it would do next. Reads allocate nothing.
+/// </remarks>
 internal sealed class AbortableTransport(Stream inner) : Stream
 {
-    private readonly CancellationTokenSource _disposed = new();
+    private readonly CancellationTokenSource _reads = new();
+    private int _disposed;
+    private CancellationToken _linked;
+    private CancellationTokenRegistration _linkedRegistration;
 
     public override bool CanRead => inner.CanRead;
 
@@ -29,15 +37,14 @@ internal sealed class AbortableTransport(Stream inner) : Stream
         set => throw new NotSupportedException();
     }
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (!cancellationToken.CanBeCanceled)
+        if (cancellationToken.CanBeCanceled && cancellationToken != _linked)
         {
-            return await inner.ReadAsync(buffer, _disposed.Token);
+            Link(cancellationToken);
         }
 
-        using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
-        return await inner.ReadAsync(buffer, linked.Token);
+        return inner.ReadAsync(buffer, _reads.Token);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
@@ -63,13 +70,25 @@ internal sealed class AbortableTransport(Stream inner) : Stream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing && !_disposed.IsCancellationRequested)
+        if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _disposed.Cancel();
+            _linkedRegistration.Dispose();
+            _reads.Cancel();
             inner.Dispose();
-            _disposed.Dispose();
         }
 
         base.Dispose(disposing);
+    }
+
+    private void Link(CancellationToken cancellationToken)
+    {
+        _linkedRegistration.Dispose();
+        _linked = cancellationToken;
+        _linkedRegistration = cancellationToken.UnsafeRegister(static state => ((AbortableTransport)state!).CancelReads(), this);
+    }
+
+    private void CancelReads()
+    {
+        _reads.Cancel();
     }
 }

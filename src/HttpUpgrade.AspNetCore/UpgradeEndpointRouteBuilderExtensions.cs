@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -25,7 +26,7 @@ public static class UpgradeEndpointRouteBuilderExtensions
     /// <returns>A builder to add conventions (authorization, metadata) to the endpoint.</returns>
     /// <exception cref="InvalidOperationException">No upgrade handlers are registered: call <c>AddUpgradeHandlers()</c>.</exception>
     public static IEndpointConventionBuilder MapUpgrade(this IEndpointRouteBuilder endpoints, [StringSyntax("Route")] string pattern)
-        => MapUpgrade(endpoints, pattern, static _ => { });
+        => MapUpgrade(endpoints, pattern, null, null);
 
     /// <summary>
     /// Maps <paramref name="pattern"/>, for every method, to an endpoint that switches protocols to a handler registered
@@ -33,81 +34,147 @@ public static class UpgradeEndpointRouteBuilderExtensions
     /// </summary>
     /// <param name="endpoints">The app's route builder.</param>
     /// <param name="pattern">The route pattern, for example <c>/chat</c>.</param>
-    /// <param name="configure">Sets this endpoint's <see cref="UpgradeEndpointOptions"/>.</param>
+    /// <param name="configure">Sets this endpoint's <see cref="UpgradeEndpointOptions"/>, after any configured for the pattern's name.</param>
     /// <returns>A builder to add conventions (authorization, metadata) to the endpoint.</returns>
-    /// <exception cref="InvalidOperationException">No upgrade handlers are registered: call <c>AddUpgradeHandlers()</c>.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// No upgrade handlers are registered (call <c>AddUpgradeHandlers()</c>), two of them collide (claim the same protocol,
+    /// version and subprotocol), or the options are inconsistent.
+    /// </exception>
     public static IEndpointConventionBuilder MapUpgrade(
         this IEndpointRouteBuilder endpoints,
         [StringSyntax("Route")] string pattern,
         Action<UpgradeEndpointOptions> configure)
     {
+        ArgumentNullException.ThrowIfNull(configure);
+        return MapUpgrade(endpoints, pattern, configure, null);
+    }
+
+    /// <summary>
+    /// Maps <paramref name="pattern"/> to an upgrade-only endpoint served by <typeparamref name="THandler"/> alone: its
+    /// <c>[UpgradeProtocol]</c> registrations, and no other handler of the app.
+    /// </summary>
+    /// <typeparam name="THandler">An <c>[UpgradeProtocol]</c> handler class.</typeparam>
+    /// <param name="endpoints">The app's route builder.</param>
+    /// <param name="pattern">The route pattern, for example <c>/chat</c>.</param>
+    /// <param name="configure">Sets this endpoint's <see cref="UpgradeEndpointOptions"/>; null keeps the configured ones.</param>
+    /// <returns>A builder to add conventions (authorization, metadata) to the endpoint.</returns>
+    /// <exception cref="InvalidOperationException">
+    /// <typeparamref name="THandler"/> is not a registered upgrade handler, or the handlers collide (claim the same protocol,
+    /// version and subprotocol).
+    /// </exception>
+    public static IEndpointConventionBuilder MapUpgrade<THandler>(
+        this IEndpointRouteBuilder endpoints,
+        [StringSyntax("Route")] string pattern,
+        Action<UpgradeEndpointOptions>? configure = null)
+        where THandler : class
+        => MapUpgrade(endpoints, pattern, configure, [typeof(THandler)]);
+
+    /// <summary>Maps <paramref name="pattern"/> to an upgrade-only endpoint served by the two handlers named.</summary>
+    /// <typeparam name="THandler1">An <c>[UpgradeProtocol]</c> handler class.</typeparam>
+    /// <typeparam name="THandler2">Another <c>[UpgradeProtocol]</c> handler class.</typeparam>
+    /// <param name="endpoints">The app's route builder.</param>
+    /// <param name="pattern">The route pattern, for example <c>/chat</c>.</param>
+    /// <param name="configure">Sets this endpoint's <see cref="UpgradeEndpointOptions"/>; null keeps the configured ones.</param>
+    /// <returns>A builder to add conventions (authorization, metadata) to the endpoint.</returns>
+    /// <exception cref="InvalidOperationException">A type is not a registered upgrade handler, or the handlers collide.</exception>
+    public static IEndpointConventionBuilder MapUpgrade<THandler1, THandler2>(
+        this IEndpointRouteBuilder endpoints,
+        [StringSyntax("Route")] string pattern,
+        Action<UpgradeEndpointOptions>? configure = null)
+        where THandler1 : class
+        where THandler2 : class
+        => MapUpgrade(endpoints, pattern, configure, [typeof(THandler1), typeof(THandler2)]);
+
+    /// <summary>Maps <paramref name="pattern"/> to an upgrade-only endpoint served by the three handlers named.</summary>
+    /// <typeparam name="THandler1">An <c>[UpgradeProtocol]</c> handler class.</typeparam>
+    /// <typeparam name="THandler2">Another <c>[UpgradeProtocol]</c> handler class.</typeparam>
+    /// <typeparam name="THandler3">Another <c>[UpgradeProtocol]</c> handler class.</typeparam>
+    /// <param name="endpoints">The app's route builder.</param>
+    /// <param name="pattern">The route pattern, for example <c>/chat</c>.</param>
+    /// <param name="configure">Sets this endpoint's <see cref="UpgradeEndpointOptions"/>; null keeps the configured ones.</param>
+    /// <returns>A builder to add conventions (authorization, metadata) to the endpoint.</returns>
+    /// <exception cref="InvalidOperationException">A type is not a registered upgrade handler, or the handlers collide.</exception>
+    public static IEndpointConventionBuilder MapUpgrade<THandler1, THandler2, THandler3>(
+        this IEndpointRouteBuilder endpoints,
+        [StringSyntax("Route")] string pattern,
+        Action<UpgradeEndpointOptions>? configure = null)
+        where THandler1 : class
+        where THandler2 : class
+        where THandler3 : class
+        => MapUpgrade(endpoints, pattern, configure, [typeof(THandler1), typeof(THandler2), typeof(THandler3)]);
+
+    /// <summary>Maps <paramref name="pattern"/> to an upgrade-only endpoint served by the four handlers named.</summary>
+    /// <typeparam name="THandler1">An <c>[UpgradeProtocol]</c> handler class.</typeparam>
+    /// <typeparam name="THandler2">Another <c>[UpgradeProtocol]</c> handler class.</typeparam>
+    /// <typeparam name="THandler3">Another <c>[UpgradeProtocol]</c> handler class.</typeparam>
+    /// <typeparam name="THandler4">Another <c>[UpgradeProtocol]</c> handler class.</typeparam>
+    /// <param name="endpoints">The app's route builder.</param>
+    /// <param name="pattern">The route pattern, for example <c>/chat</c>.</param>
+    /// <param name="configure">Sets this endpoint's <see cref="UpgradeEndpointOptions"/>; null keeps the configured ones.</param>
+    /// <returns>A builder to add conventions (authorization, metadata) to the endpoint.</returns>
+    /// <exception cref="InvalidOperationException">A type is not a registered upgrade handler, or the handlers collide.</exception>
+    public static IEndpointConventionBuilder MapUpgrade<THandler1, THandler2, THandler3, THandler4>(
+        this IEndpointRouteBuilder endpoints,
+        [StringSyntax("Route")] string pattern,
+        Action<UpgradeEndpointOptions>? configure = null)
+        where THandler1 : class
+        where THandler2 : class
+        where THandler3 : class
+        where THandler4 : class
+        => MapUpgrade(endpoints, pattern, configure, [typeof(THandler1), typeof(THandler2), typeof(THandler3), typeof(THandler4)]);
+
+    private static IEndpointConventionBuilder MapUpgrade(
+        IEndpointRouteBuilder endpoints,
+        string pattern,
+        Action<UpgradeEndpointOptions>? configure,
+        Type[]? handlerTypes)
+    {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(pattern);
-        ArgumentNullException.ThrowIfNull(configure);
 
-        var options = new UpgradeEndpointOptions();
-        configure(options);
-
+        // Named options, named after the pattern: Configure<UpgradeEndpointOptions>("/chat", ...) and ConfigureAll apply
+        // first, then the delegate given here. Each endpoint gets its own instance.
         IServiceProvider services = endpoints.ServiceProvider;
-        IUpgradeRegistry registry = ResolveRegistry(services, pattern);
-        var negotiator = new UpgradeNegotiator(registry, CreateNegotiatorOptions(registry, options, pattern));
+        UpgradeEndpointOptions options = services.GetService<IOptionsFactory<UpgradeEndpointOptions>>()?.Create(pattern) ?? new UpgradeEndpointOptions();
+        configure?.Invoke(options);
+        options.Negotiation.RequireUpgrade = true;
+
+        UpgradeNegotiator negotiator;
+        try
+        {
+            negotiator = new UpgradeNegotiator(ResolveRegistry(services, pattern, handlerTypes), options.Negotiation);
+        }
+        catch (ArgumentException exception)
+        {
+            throw new InvalidOperationException($"MapUpgrade(\"{pattern}\"): {exception.Message}", exception);
+        }
+
         ILogger logger = services.GetService<ILoggerFactory>()?.CreateLogger(Log.Category) ?? NullLogger.Instance;
-        var endpoint = new UpgradeEndpoint(negotiator, options, logger);
+        var connections = new UpgradedConnectionTracker(options.CloseTimeout, logger);
+        var endpoint = new UpgradeEndpoint(negotiator, new UpgradeHandlerRunner(negotiator, options, connections, logger), logger);
 
         // RFC 6455 §7.4.1: a server going away closes its WebSockets with 1001 rather than dropping them.
-        services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(static state => ((UpgradeEndpoint)state!).BeginShutdown(), endpoint);
+        services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(
+            static state => ((UpgradedConnectionTracker)state!).BeginShutdown(), connections);
 
         return endpoints.Map(pattern, endpoint.InvokeAsync).WithDisplayName("Upgrade " + pattern);
     }
 
-    private static UpgradeNegotiatorOptions CreateNegotiatorOptions(IUpgradeRegistry registry, UpgradeEndpointOptions options, string pattern)
-    {
-        var negotiatorOptions = new UpgradeNegotiatorOptions
-        {
-            RequireUpgrade = true,
-            MaxOffers = options.MaxOffers,
-            UnmatchedSubProtocol = options.UnmatchedSubProtocol,
-            WebSocketDeflate = options.WebSocketDeflate,
-            Origin = options.AllowAnyOrigin ? WebSocketOriginPolicy.AnyOrigin
-                : options.AllowedOrigins.Count > 0 ? WebSocketOriginPolicy.AllowList(options.AllowedOrigins)
-                : WebSocketOriginPolicy.SameOrigin,
-        };
-
-        foreach ((Type handlerType, Action<UpgradeHandlerOptions> configure) in options.HandlerConfigurations)
-        {
-            bool found = false;
-            foreach (UpgradeRegistration registration in registry.Registrations)
-            {
-                if (registration.HandlerType != handlerType)
-                {
-                    continue;
-                }
-
-                found = true;
-                var handlerOptions = new UpgradeHandlerOptions { WebSocketDeflate = negotiatorOptions.GetWebSocketDeflate(registration) };
-                configure(handlerOptions);
-                negotiatorOptions.SetWebSocketDeflate(registration, handlerOptions.WebSocketDeflate);
-            }
-
-            if (!found)
-            {
-                throw new InvalidOperationException(
-                    $"MapUpgrade(\"{pattern}\"): ForHandler<{handlerType.FullName}>() names a class that is not a registered upgrade handler. Mark it with [UpgradeProtocol] and call AddUpgradeHandlers() for its assembly.");
-            }
-        }
-
-        return negotiatorOptions;
-    }
-
-    private static IUpgradeRegistry ResolveRegistry(IServiceProvider services, string pattern)
+    private static IUpgradeRegistry ResolveRegistry(IServiceProvider services, string pattern, Type[]? handlerTypes)
     {
         IUpgradeRegistry[] registries = services.GetService<IEnumerable<IUpgradeRegistry>>()?.ToArray() ?? [];
-        return registries.Length switch
+        if (registries.Length == 0)
         {
-            0 => throw new InvalidOperationException(
-                $"MapUpgrade(\"{pattern}\") found no upgrade handlers. Call builder.Services.AddUpgradeHandlers() before building the app; it registers every [UpgradeProtocol] class of the assembly."),
-            1 => registries[0],
-            _ => new CompositeUpgradeRegistry(registries),
-        };
+            throw new InvalidOperationException(
+                $"MapUpgrade(\"{pattern}\") found no upgrade handlers. Call builder.Services.AddUpgradeHandlers() before building the app; it registers every [UpgradeProtocol] class of the assembly.");
+        }
+
+        if (handlerTypes is not null)
+        {
+            // The endpoint serves the handlers it names, and no other.
+            return CompositeUpgradeRegistry.Select(registries, handlerTypes);
+        }
+
+        return registries.Length == 1 ? registries[0] : new CompositeUpgradeRegistry(registries);
     }
 }

@@ -21,6 +21,9 @@ internal static class RegistrationRules
     // What a registration without Versions or SubProtocols claims: a token is never empty, so no listed value equals it.
     private static readonly string[] s_unlisted = { string.Empty };
 
+    // A websocket registration without Versions speaks version 13 (RFC 6455 §4.1 item 9), and claims it.
+    private static readonly string[] s_webSocketDefault = { WebSocketVersion };
+
     /// <summary>
     /// Splits a comma-separated attribute list and trims each element of OWS; null or empty is the empty list, and every
     /// other input keeps its empty elements so they can be reported.
@@ -167,7 +170,8 @@ internal static class RegistrationRules
     /// UPG003 over every registration of a compilation. <paramref name="claimants"/> are the registrations that would be
     /// registered (<see cref="IsRegistrable"/>, on a class generated code can construct), in source order: by file path
     /// compared ordinally, then by position in the file. Each claims every (name, version, subprotocol) it answers: no
-    /// versions claims "any version", which no listed version equals, and no subprotocols claims "no subprotocol". A
+    /// versions claims "any version", which no listed version equals (but a websocket registration without versions
+    /// claims 13, the one version it speaks), and no subprotocols claims "no subprotocol". A
     /// registration is a duplicate when one of its claims was made by an earlier one; the first registration of a claim
     /// is never a duplicate, and a duplicate's other claims still count as made. Returns, per claimant, what it repeats,
     /// or null when it claims only what no earlier one does.
@@ -183,7 +187,9 @@ internal static class RegistrationRules
             int first = -1;
             string? firstClaim = null;
             bool repeatsOnlyItsOwner = true;
-            IReadOnlyList<string> versions = claimant.Versions.Count == 0 ? s_unlisted : claimant.Versions;
+            IReadOnlyList<string> versions = claimant.Versions.Count > 0 ? claimant.Versions
+                : IsWebSocket(claimant.Name) ? s_webSocketDefault
+                : s_unlisted;
             IReadOnlyList<string> subProtocols = claimant.SubProtocols.Count == 0 ? s_unlisted : claimant.SubProtocols;
             for (int v = 0; v < versions.Count; v++)
             {

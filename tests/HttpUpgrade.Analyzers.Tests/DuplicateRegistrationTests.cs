@@ -22,7 +22,7 @@ public sealed class DuplicateRegistrationTests
     [InlineData("\"echo\"", "\"ECHO\"", "ECHO")]
     [InlineData("\"echo\", Versions = \"V1\"", "\"Echo\", Versions = \"v1\"", "Echo/v1")]
     [InlineData("\"echo\", Versions = \"1, 2\"", "\"echo\", Versions = \"2, 3\"", "echo/2")]
-    [InlineData("\"websocket\", SubProtocols = \"chat.v1, chat.v2\"", "\"websocket\", SubProtocols = \"chat.v2\"", "websocket with subprotocol chat.v2")]
+    [InlineData("\"websocket\", SubProtocols = \"chat.v1, chat.v2\"", "\"websocket\", SubProtocols = \"chat.v2\"", "websocket/13 with subprotocol chat.v2")]
     [InlineData("\"websocket\", Versions = \"13\", SubProtocols = \"a\"", "\"websocket\", Versions = \" 13 \", SubProtocols = \"A\"", "websocket/13 with subprotocol A")]
     public Task Rfc9110Section7_8_NamesCompareCaseInsensitively_OverlapReportsUPG003AsTheLaterOneSpellsIt(string first, string second, string claim)
     {

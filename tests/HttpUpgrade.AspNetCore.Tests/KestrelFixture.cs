@@ -27,7 +27,9 @@ namespace HttpUpgrade.AspNetCore.Tests;
 /// <item><c>/deflate</c>: permessage-deflate for every WebSocket handler; <c>/deflate-small</c> with 10-bit windows and no context takeover.</item>
 /// <item><c>/deflate-echo-only</c>: permessage-deflate for <see cref="EchoWebSocketHandler"/> alone.</item>
 /// <item><c>/pong</c>: an unsolicited pong every 100 ms; <c>/ping</c>: a ping every 100 ms, aborted without a pong within 300 ms.</item>
-/// <item><c>/any-origin</c>: every origin allowed.</item>
+/// <item><c>/any-origin</c>: every origin allowed; <c>/listed-only</c>: only <see cref="RfcExampleOrigin"/>, not the same origin.</item>
+/// <item><c>/echo-only</c>: <see cref="RawEchoHandler"/> alone; <c>/chat-and-echo</c>: it and <see cref="EchoWebSocketHandler"/>.</item>
+/// <item><c>/named</c>: one offer read, from options named after the pattern.</item>
 /// </list>
 /// </summary>
 public sealed class KestrelFixture : IAsyncLifetime
@@ -60,6 +62,9 @@ public sealed class KestrelFixture : IAsyncLifetime
         builder.Services.AddSingleton(Disposals);
         builder.Services.AddSingleton(Journal);
         builder.Services.AddUpgradeHandlers();
+
+        // Named options: the endpoint mapped at "/named" reads one offer only, every other the default eight.
+        builder.Services.Configure<UpgradeEndpointOptions>("/named", options => options.Negotiation.MaxOffers = 1);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http1);
@@ -82,24 +87,32 @@ public sealed class KestrelFixture : IAsyncLifetime
     public static void MapEndpoints(WebApplication app)
     {
         app.MapUpgrade("/ws");
-        app.MapUpgrade("/rfc-example", options => options.AllowedOrigins.Add(RfcExampleOrigin));
-        app.MapUpgrade("/one-offer", options => options.MaxOffers = 1);
-        app.MapUpgrade("/fallback", options => options.UnmatchedSubProtocol = UnmatchedSubProtocolBehavior.ServeWithoutSubProtocol);
-        app.MapUpgrade("/deflate", options => options.WebSocketDeflate = new WebSocketDeflateOptions());
-        app.MapUpgrade("/deflate-small", options => options.WebSocketDeflate = new WebSocketDeflateOptions
+        app.MapUpgrade("/rfc-example", options => options.Negotiation.AllowedOrigins.Add(RfcExampleOrigin));
+        app.MapUpgrade("/one-offer", options => options.Negotiation.MaxOffers = 1);
+        app.MapUpgrade("/fallback", options => options.Negotiation.UnmatchedSubProtocol = UnmatchedSubProtocolBehavior.ServeWithoutSubProtocol);
+        app.MapUpgrade("/deflate", options => options.Negotiation.WebSocketDeflate = new WebSocketDeflateOptions());
+        app.MapUpgrade("/deflate-small", options => options.Negotiation.WebSocketDeflate = new WebSocketDeflateOptions
         {
             ServerMaxWindowBits = 10,
             ClientMaxWindowBits = 10,
             ServerContextTakeover = false,
         });
-        app.MapUpgrade("/deflate-echo-only", options => options.ForHandler<EchoWebSocketHandler>(handler => handler.WebSocketDeflate = new WebSocketDeflateOptions()));
+        app.MapUpgrade("/deflate-echo-only", options => options.Negotiation.ForHandler<EchoWebSocketHandler>(handler => handler.WebSocketDeflate = new WebSocketDeflateOptions()));
         app.MapUpgrade("/pong", options => options.WebSocketKeepAliveInterval = TimeSpan.FromMilliseconds(100));
         app.MapUpgrade("/ping", options =>
         {
             options.WebSocketKeepAliveInterval = TimeSpan.FromMilliseconds(100);
             options.WebSocketKeepAliveTimeout = TimeSpan.FromMilliseconds(300);
         });
-        app.MapUpgrade("/any-origin", options => options.AllowAnyOrigin = true);
+        app.MapUpgrade("/any-origin", options => options.Negotiation.AllowAnyOrigin = true);
+        app.MapUpgrade("/listed-only", options =>
+        {
+            options.Negotiation.AllowSameOrigin = false;
+            options.Negotiation.AllowedOrigins.Add(RfcExampleOrigin);
+        });
+        app.MapUpgrade<RawEchoHandler>("/echo-only");
+        app.MapUpgrade<EchoWebSocketHandler, RawEchoHandler>("/chat-and-echo");
+        app.MapUpgrade("/named");
     }
 
     public async Task DisposeAsync()

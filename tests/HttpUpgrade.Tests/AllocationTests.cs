@@ -12,8 +12,8 @@ public sealed class AllocationTests
     public void Negotiate_AcceptingWebSocketAndRawOffers_AllocatesNothing()
     {
         UpgradeRegistration chat = Registrations.Create("websocket", "13", "chat", "ChatHandler");
-        var options = new UpgradeNegotiatorOptions { Origin = WebSocketOriginPolicy.AllowList(["https://app.example.com"]) };
-        options.SetWebSocketDeflate(chat, new WebSocketDeflateOptions { ServerMaxWindowBits = 12 });
+        var options = new UpgradeNegotiatorOptions { AllowSameOrigin = false, AllowedOrigins = { "https://app.example.com" } };
+        options.ForHandler<TestHandlers.ChatHandler>(handler => handler.WebSocketDeflate = new WebSocketDeflateOptions { ServerMaxWindowBits = 12 });
         var negotiator = new UpgradeNegotiator(
             new CompositeUpgradeRegistry(
             [

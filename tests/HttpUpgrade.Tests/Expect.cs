@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using Xunit;
 
 namespace HttpUpgrade.Tests;
@@ -21,4 +23,15 @@ internal static class Expect
             Assert.Fail($"{rule}: expected {what} '{expected ?? "(none)"}', got '{actual ?? "(none)"}'.");
         }
     }
+}
+
+/// <summary>What the protocol rules put in a response, apart from the framing of its text body.</summary>
+internal static class DecisionFields
+{
+    /// <summary>
+    /// The decision's response fields less <c>Content-Type</c> and <c>Content-Length</c>, which describe the body of every
+    /// rejection alike (<see cref="UpgradeDecisionTests"/> checks them once).
+    /// </summary>
+    public static KeyValuePair<string, string>[] HandshakeFields(this UpgradeDecision decision)
+        => decision.ResponseFields.Where(static field => field.Key is not ("Content-Type" or "Content-Length")).ToArray();
 }

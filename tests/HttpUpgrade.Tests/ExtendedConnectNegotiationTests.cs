@@ -31,7 +31,7 @@ public sealed class ExtendedConnectNegotiationTests
         Assert.Null(decision.Upgrade);
         Assert.False(decision.ConnectionUpgrade);
         Assert.False(decision.HasWebSocketAccept);
-        Assert.Equal([new("Sec-WebSocket-Protocol", "chat.v1")], decision.GetResponseHeaders());
+        Assert.Equal([new("Sec-WebSocket-Protocol", "chat.v1")], decision.HandshakeFields());
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed class HandshakeConformanceTests
         UpgradeDecision decision = Negotiator().Negotiate(request);
 
         Expect.Decision(rule, decision, UpgradeOutcome.Reject, 400, UpgradeReason.InvalidHost);
-        Assert.Empty(decision.GetResponseHeaders());
+        Assert.Empty(decision.HandshakeFields());
     }
 
     [Theory]
@@ -44,7 +44,7 @@ public sealed class HandshakeConformanceTests
 
         Expect.Decision(rule, decision, UpgradeOutcome.Reject, 417, UpgradeReason.ExpectationFailed);
         Assert.False(decision.HasWebSocketAccept);
-        Assert.Empty(decision.GetResponseHeaders());
+        Assert.Empty(decision.HandshakeFields());
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed class OriginPolicyTests
             Expect.Decision(rule, decision, UpgradeOutcome.Reject, 403, UpgradeReason.OriginNotAllowed);
             Assert.Null(decision.Registration);
             Assert.False(decision.HasWebSocketAccept);
-            Assert.Empty(decision.GetResponseHeaders());
+            Assert.Empty(decision.HandshakeFields());
         }
     }
 
@@ -78,8 +78,14 @@ public sealed class OriginPolicyTests
     [InlineData("RFC 6455 §10.2: a non-browser client sends no Origin", "AllowList")]
     public void NoOrigin_IsAllowedWhateverThePolicy(string rule, string mode)
     {
-        WebSocketOriginPolicy policy = mode == "SameOrigin" ? WebSocketOriginPolicy.SameOrigin : WebSocketOriginPolicy.AllowList(["https://app.example.com"]);
-        var negotiator = new UpgradeNegotiator(new TestRegistry(Plain), new UpgradeNegotiatorOptions { Origin = policy });
+        var options = new UpgradeNegotiatorOptions();
+        if (mode == "AllowList")
+        {
+            options.AllowSameOrigin = false;
+            options.AllowedOrigins.Add("https://app.example.com");
+        }
+
+        var negotiator = new UpgradeNegotiator(new TestRegistry(Plain), options);
 
         Expect.Decision(rule, negotiator.Negotiate(TestRequest.WebSocket()), UpgradeOutcome.Accept, 101, UpgradeReason.None);
     }
@@ -95,7 +101,7 @@ public sealed class OriginPolicyTests
     [InlineData("not listed: null", "null", false)]
     public void AllowList_AdmitsExactlyTheListedOrigins(string rule, string origin, bool allowed)
     {
-        var options = new UpgradeNegotiatorOptions { Origin = WebSocketOriginPolicy.AllowList(["https://app.example.com", "http://localhost:5080"]) };
+        var options = new UpgradeNegotiatorOptions { AllowSameOrigin = false, AllowedOrigins = { "https://app.example.com", "http://localhost:5080" } };
         UpgradeDecision decision = new UpgradeNegotiator(new TestRegistry(Plain), options).Negotiate(Request("http", "server.example.com", origin));
 
         if (allowed)
@@ -109,12 +115,40 @@ public sealed class OriginPolicyTests
     }
 
     [Theory]
+    [InlineData("RFC 6455 §10.2: the request's own origin stays allowed", "http://server.example.com", true)]
+    [InlineData("RFC 6455 §10.2: a listed origin is allowed besides", "https://app.example.com", true)]
+    [InlineData("RFC 6455 §10.2: an origin neither listed nor the request's own is refused", "https://evil.example", false)]
+    public void AllowedOrigins_AddToTheSameOriginDefault(string rule, string origin, bool allowed)
+    {
+        var options = new UpgradeNegotiatorOptions { AllowedOrigins = { "https://app.example.com" } };
+        UpgradeDecision decision = new UpgradeNegotiator(new TestRegistry(Plain), options).Negotiate(Request("http", "server.example.com", origin));
+
+        if (allowed)
+        {
+            Expect.Decision(rule, decision, UpgradeOutcome.Accept, 101, UpgradeReason.None);
+        }
+        else
+        {
+            Expect.Decision(rule, decision, UpgradeOutcome.Reject, 403, UpgradeReason.OriginNotAllowed);
+        }
+    }
+
+    [Fact]
+    public void NoOriginAllowedAtAll_IsAnErrorWhenTheNegotiatorIsBuilt()
+    {
+        var options = new UpgradeNegotiatorOptions { AllowSameOrigin = false };
+
+        var exception = Assert.Throws<ArgumentException>(() => new UpgradeNegotiator(new TestRegistry(Plain), options));
+        Assert.Contains("AllowedOrigins", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("http://evil.example")]
     [InlineData("null")]
     [InlineData("not an origin")]
     public void AnyOrigin_AdmitsEverything(string origin)
     {
-        var options = new UpgradeNegotiatorOptions { Origin = WebSocketOriginPolicy.AnyOrigin };
+        var options = new UpgradeNegotiatorOptions { AllowAnyOrigin = true, AllowSameOrigin = false };
 
         Expect.Decision("AnyOrigin", new UpgradeNegotiator(new TestRegistry(Plain), options).Negotiate(Request("http", "server.example.com", origin)), UpgradeOutcome.Accept, 101, UpgradeReason.None);
     }
@@ -138,7 +172,8 @@ public sealed class OriginPolicyTests
         WebSocketOriginPolicy policy = WebSocketOriginPolicy.AllowList(["HTTPS://Example.com", "https://example.com:443", "http://localhost:5080"]);
         Assert.Equal(WebSocketOriginMode.AllowList, policy.Mode);
         Assert.Equal(["https://example.com:443", "http://localhost:5080"], policy.Origins);
-        Assert.Same(WebSocketOriginPolicy.SameOrigin, new UpgradeNegotiatorOptions().Origin);
+        Assert.True(new UpgradeNegotiatorOptions().AllowSameOrigin);
+        Assert.Same(WebSocketOriginPolicy.SameOrigin, WebSocketOriginPolicy.SameOriginAnd([]));
     }
 
     private static TestRequest Request(string scheme, string host, string origin) => TestRequest.WebSocket()

@@ -33,7 +33,7 @@ public sealed class PerMessageDeflateTests
 
         Expect.Decision(rule, decision, UpgradeOutcome.Accept, 101, UpgradeReason.None);
         Expect.Value(rule, expected, decision.Deflate.ToHeaderValue(), "Sec-WebSocket-Extensions");
-        Assert.Contains(new("Sec-WebSocket-Extensions", expected), decision.GetResponseHeaders());
+        Assert.Contains(new("Sec-WebSocket-Extensions", expected), decision.HandshakeFields());
     }
 
     [Theory]
@@ -63,7 +63,7 @@ public sealed class PerMessageDeflateTests
         Expect.Decision(rule, decision, UpgradeOutcome.Accept, 101, UpgradeReason.None);
         Assert.False(decision.Deflate.IsNegotiated, rule);
         Assert.Null(decision.Deflate.ToDeflateOptions());
-        Assert.DoesNotContain(decision.GetResponseHeaders(), h => h.Key == "Sec-WebSocket-Extensions");
+        Assert.DoesNotContain(decision.HandshakeFields(), h => h.Key == "Sec-WebSocket-Extensions");
     }
 
     [Fact]
@@ -117,17 +117,18 @@ public sealed class PerMessageDeflateTests
     }
 
     [Fact]
-    public void PerRegistration_OverridesTheNegotiatorWideSetting()
+    public void PerHandler_OverridesTheNegotiatorWideSetting()
     {
         UpgradeRegistration compressed = Registrations.Create("websocket", "13", "zip", "Compressed");
         UpgradeRegistration plain = Registrations.Create("websocket", "13", "raw", "Plain");
-        var options = new UpgradeNegotiatorOptions { WebSocketDeflate = new WebSocketDeflateOptions() };
-        options.SetWebSocketDeflate(plain, null);
-        options.SetWebSocketDeflate(compressed, new WebSocketDeflateOptions { ServerMaxWindowBits = 13 });
+        var chosen = new WebSocketDeflateOptions { ServerMaxWindowBits = 13 };
+        var options = new UpgradeNegotiatorOptions { WebSocketDeflate = new WebSocketDeflateOptions() }
+            .ForHandler<TestHandlers.Plain>(handler => handler.WebSocketDeflate = null)
+            .ForHandler<TestHandlers.Compressed>(handler => handler.WebSocketDeflate = chosen);
         var negotiator = new UpgradeNegotiator(new TestRegistry(compressed, plain), options);
 
         // The negotiator keeps its own copy: changing the options afterwards changes nothing.
-        options.GetWebSocketDeflate(compressed)!.ServerMaxWindowBits = 9;
+        chosen.ServerMaxWindowBits = 9;
 
         TestRequest offer(string subProtocol) => TestRequest.WebSocket()
             .With(UpgradeRequestHeader.SecWebSocketProtocol, subProtocol)

@@ -31,7 +31,7 @@ public sealed class RawProtocolNegotiationTests
         Assert.False(decision.HasWebSocketAccept);
         Assert.Null(decision.GetWebSocketAccept());
         Assert.Null(decision.SubProtocol);
-        Assert.Equal([new("Connection", "Upgrade"), new("Upgrade", expectedUpgrade)], decision.GetResponseHeaders());
+        Assert.Equal([new("Connection", "Upgrade"), new("Upgrade", expectedUpgrade)], decision.HandshakeFields());
     }
 
     [Theory]

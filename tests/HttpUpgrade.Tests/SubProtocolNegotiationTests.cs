@@ -110,7 +110,7 @@ public sealed class SubProtocolNegotiationTests
     [InlineData("Reject (the default): only empty elements offer nothing", " , ")]
     public void NoSubProtocolAgreed_EveryHandlerRequiresOne_IsRejected400ByDefault(string rule, params string[] clientLines)
     {
-        UpgradeRegistration version1 = Registrations.Create("websocket", "13", "chat.v1", "Version1");
+        UpgradeRegistration version1 = Registrations.Create("websocket", "13", "chat.v0", "Version1");
         TestRequest request = TestRequest.WebSocket();
         if (clientLines.Length > 0)
         {
@@ -125,7 +125,7 @@ public sealed class SubProtocolNegotiationTests
             Assert.Null(decision.Registration);
             Assert.Null(decision.SubProtocol);
             Assert.False(decision.HasWebSocketAccept);
-            Assert.Empty(decision.GetResponseHeaders());
+            Assert.Empty(decision.HandshakeFields());
         }
     }
 
@@ -150,7 +150,7 @@ public sealed class SubProtocolNegotiationTests
 
     private static bool ContainsHeader(UpgradeDecision decision, string name)
     {
-        foreach (var header in decision.GetResponseHeaders())
+        foreach (var header in decision.HandshakeFields())
         {
             if (header.Key == name)
             {

@@ -23,7 +23,7 @@ public sealed class UpgradeDecisionTests
             new("Sec-WebSocket-Accept", TestRequest.SampleAccept),
             new("Sec-WebSocket-Protocol", "chat"),
         ],
-        decision.GetResponseHeaders());
+        decision.HandshakeFields());
         Assert.Equal("101 websocket", decision.ToString());
         Assert.Equal("Switching protocols.", decision.Message);
     }
@@ -33,7 +33,7 @@ public sealed class UpgradeDecisionTests
     {
         UpgradeDecision decision = Negotiator.Negotiate(TestRequest.Raw("echo/1"));
 
-        Assert.Equal([new("Connection", "Upgrade"), new("Upgrade", "echo/1")], decision.GetResponseHeaders());
+        Assert.Equal([new("Connection", "Upgrade"), new("Upgrade", "echo/1")], decision.HandshakeFields());
         Assert.Equal("101 echo/1", decision.ToString());
         Span<char> accept = stackalloc char[UpgradeDecision.WebSocketAcceptLength];
         Assert.False(decision.TryCopyWebSocketAccept(accept));
@@ -44,7 +44,7 @@ public sealed class UpgradeDecisionTests
     {
         UpgradeDecision decision = Negotiator.Negotiate(TestRequest.WebSocket("POST"));
 
-        Assert.Equal([new("Allow", "GET")], decision.GetResponseHeaders());
+        Assert.Equal([new("Allow", "GET")], decision.HandshakeFields());
         Assert.Equal("405 MethodNotAllowed", decision.ToString());
         Assert.Equal("A WebSocket handshake must use the GET method.", decision.Message);
     }
@@ -60,7 +60,7 @@ public sealed class UpgradeDecisionTests
             new("Upgrade", "websocket"),
             new("Sec-WebSocket-Version", "13, 8"),
         ],
-        decision.GetResponseHeaders());
+        decision.HandshakeFields());
         Assert.Equal("426 UnsupportedWebSocketVersion", decision.ToString());
     }
 
@@ -69,7 +69,7 @@ public sealed class UpgradeDecisionTests
     {
         UpgradeDecision decision = Negotiator.Negotiate(new TestRequest());
 
-        Assert.Equal([new("Connection", "Upgrade"), new("Upgrade", "websocket, echo/1")], decision.GetResponseHeaders());
+        Assert.Equal([new("Connection", "Upgrade"), new("Upgrade", "websocket, echo/1")], decision.HandshakeFields());
         Assert.Equal("426 NotAnUpgrade", decision.ToString());
         Assert.Contains("Upgrade", decision.Message, StringComparison.Ordinal);
     }
@@ -80,7 +80,7 @@ public sealed class UpgradeDecisionTests
         UpgradeDecision decision = Negotiator.Negotiate(TestRequest.WebSocket(httpVersion: UpgradeHttpVersion.Http2));
 
         Assert.Equal(426, decision.StatusCode);
-        Assert.Empty(decision.GetResponseHeaders());
+        Assert.Empty(decision.HandshakeFields());
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class UpgradeDecisionTests
         UpgradeDecision decision = Negotiator.Negotiate(TestRequest.WebSocket().With(UpgradeRequestHeader.SecWebSocketKey, "short"));
 
         Assert.Equal(400, decision.StatusCode);
-        Assert.Empty(decision.GetResponseHeaders());
+        Assert.Empty(decision.HandshakeFields());
         Assert.Equal("400 InvalidWebSocketKey", decision.ToString());
     }
 
@@ -99,7 +99,7 @@ public sealed class UpgradeDecisionTests
         UpgradeDecision ignored = Registrations.Negotiator(Registrations.Create("echo")).Negotiate(new TestRequest());
 
         Assert.Equal(UpgradeOutcome.Ignore, ignored.Outcome);
-        Assert.Empty(ignored.GetResponseHeaders());
+        Assert.Empty(ignored.HandshakeFields());
         Assert.Equal("Ignore (NotAnUpgrade)", ignored.ToString());
 
         UpgradeDecision none = default;
@@ -107,7 +107,7 @@ public sealed class UpgradeDecisionTests
         Assert.Equal(0, none.StatusCode);
         Assert.False(none.HasWebSocketAccept);
         Assert.Null(none.GetWebSocketAccept());
-        Assert.Empty(none.GetResponseHeaders());
+        Assert.Empty(none.HandshakeFields());
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public sealed class UpgradeDecisionTests
         var messages = new HashSet<string>(StringComparer.Ordinal);
         foreach (UpgradeReason reason in Enum.GetValues<UpgradeReason>())
         {
-            string message = UpgradeMessages.For(reason);
+            string message = UpgradeResponses.Message(reason);
             Assert.EndsWith(".", message, StringComparison.Ordinal);
             Assert.True(messages.Add(message), $"{reason} shares its message with another reason.");
         }

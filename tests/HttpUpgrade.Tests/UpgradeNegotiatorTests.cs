@@ -91,7 +91,7 @@ public sealed class UpgradeNegotiatorTests
             UpgradeDecision decision = negotiator.Negotiate(TestRequest.Raw(upgrade));
             Expect.Decision(rule, decision, UpgradeOutcome.Reject, 400, UpgradeReason.MalformedUpgrade);
             Assert.False(decision.ConnectionUpgrade);
-            Assert.Empty(decision.GetResponseHeaders());
+            Assert.Empty(decision.HandshakeFields());
         }
     }
 
@@ -149,13 +149,36 @@ public sealed class UpgradeNegotiatorTests
         => Assert.Throws<ArgumentNullException>(() => Registrations.Negotiator(Handlers()).Negotiate<TestRequest>(null!));
 
     [Theory]
+    [InlineData("the same name and version", "echo", "echo/1", "echo:1:", "ECHO:1,2:")]
+    [InlineData("the same version among others", "echo", "echo/1", "echo:1,2:", "echo:1,3:")]
+    [InlineData("any version twice", "x-raw", "x-raw", "x-raw::", "X-RAW::")]
+    [InlineData("two WebSocket handlers without subprotocols", "websocket", "websocket/13", "websocket:13:", "websocket::")]
+    [InlineData("two WebSocket handlers sharing a subprotocol", "websocket", "websocket/13 with subprotocol chat", "websocket:13:chat,v2", "websocket:13:v3,chat")]
+    public void CollidingRegistrations_AreRejectedWhenTheNegotiatorIsBuilt(string rule, string name, string claim, params string[] registrations)
+    {
+        var handlers = new UpgradeRegistration[registrations.Length];
+        for (int i = 0; i < registrations.Length; i++)
+        {
+            string[] parts = registrations[i].Split(':');
+            handlers[i] = Registrations.Create(parts[0], parts[1], parts[2], handler: "Handler" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var exception = Assert.Throws<ArgumentException>(() => Registrations.Negotiator(handlers));
+
+        Assert.True(exception.Message.Contains(claim, StringComparison.OrdinalIgnoreCase), $"{rule}: '{exception.Message}' names {claim}");
+        Assert.Contains("Handler0", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("Handler1", exception.Message, StringComparison.Ordinal);
+        Assert.StartsWith(name, claim, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("RFC 6455 §4.2.2: a WebSocket is advertised by its token alone", "websocket", "websocket:13")]
     [InlineData("RFC 9110 §7.8: a raw protocol is advertised with each version", "websocket, echo/1, echo/2", "websocket:13", "echo:1,2")]
     [InlineData("RFC 9110 §7.8: a raw protocol without versions is advertised by name", "echo", "echo:")]
-    [InlineData("RFC 9110 §5.6.1: a protocol served by several handlers is listed once", "websocket, echo/1", "websocket:13", "websocket:8", "echo:1", "echo:1")]
+    [InlineData("RFC 9110 §5.6.1: a protocol served by several handlers is listed once", "websocket, echo/1, echo/2", "websocket:13", "websocket:8", "echo:1", "echo:2")]
     [InlineData("RFC 9110 §7.8: names compare case-insensitively, so they are listed once", "WebSocket", "WebSocket:13", "websocket:8")]
-    [InlineData("RFC 9110 §5.6.1: a version served by several handlers is listed once", "echo/1, echo/2, echo/3", "echo:1,2", "echo:1,3")]
-    [InlineData("RFC 9110 §7.8: protocol names compare case-insensitively, so a version is listed once", "echo/1, ECHO/2", "echo:1", "ECHO:1,2")]
+    [InlineData("RFC 9110 §7.8: versions of one protocol from several handlers are listed in registration order", "echo/1, echo/2, echo/3", "echo:1,2", "echo:3")]
+    [InlineData("RFC 9110 §7.8: protocol names compare case-insensitively, so each registration keeps its spelling", "echo/1, ECHO/2", "echo:1", "ECHO:2")]
     public void AdvertisedProtocols_ListEachRegisteredProtocolOnceInRegistrationOrder(string rule, string expected, params string[] registrations)
     {
         var handlers = new UpgradeRegistration[registrations.Length];

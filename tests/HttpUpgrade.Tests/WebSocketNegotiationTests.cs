@@ -23,7 +23,7 @@ public sealed class WebSocketNegotiationTests
 
         // The RFC's page at http://example.com talks to server.example.com: cross-origin, so only an allow-list admits it.
         Expect.Decision("RFC 6455 §10.2: same-origin by default", Registrations.Negotiator(chat).Negotiate(request), UpgradeOutcome.Reject, 403, UpgradeReason.OriginNotAllowed);
-        var options = new UpgradeNegotiatorOptions { Origin = WebSocketOriginPolicy.AllowList(["http://example.com"]) };
+        var options = new UpgradeNegotiatorOptions { AllowedOrigins = { "http://example.com" } };
         UpgradeDecision decision = new UpgradeNegotiator(new TestRegistry(chat), options).Negotiate(request);
 
         Expect.Decision("RFC 6455 §1.2", decision, UpgradeOutcome.Accept, 101, UpgradeReason.None);
@@ -49,7 +49,7 @@ public sealed class WebSocketNegotiationTests
             new("Sec-WebSocket-Accept", TestRequest.SampleAccept),
             new("Sec-WebSocket-Protocol", "chat"),
         ],
-        decision.GetResponseHeaders());
+        decision.HandshakeFields());
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public sealed class WebSocketNegotiationTests
             Expect.Value(rule, "GET", decision.Allow, "Allow");
             Assert.Null(decision.Registration);
             Assert.False(decision.HasWebSocketAccept);
-            Assert.Equal([new("Allow", "GET")], decision.GetResponseHeaders());
+            Assert.Equal([new("Allow", "GET")], decision.HandshakeFields());
         }
     }
 
@@ -169,7 +169,7 @@ public sealed class WebSocketNegotiationTests
             new("Upgrade", "websocket"),
             new("Sec-WebSocket-Version", "13"),
         ],
-        decision.GetResponseHeaders());
+        decision.HandshakeFields());
     }
 
     [Fact]
@@ -212,7 +212,7 @@ public sealed class WebSocketNegotiationTests
 
         Expect.Decision("RFC 6455 §4.2.1 item 5", decision, UpgradeOutcome.Reject, 400, UpgradeReason.MissingWebSocketKey);
         Assert.False(decision.ConnectionUpgrade);
-        Assert.Empty(decision.GetResponseHeaders());
+        Assert.Empty(decision.HandshakeFields());
     }
 
     [Fact]

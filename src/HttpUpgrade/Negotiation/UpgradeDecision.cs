@@ -1,12 +1,14 @@
 using System;
+using System.Collections;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 
 namespace HttpUpgrade;
 
 /// <summary>
-/// The negotiator's answer for one request: accept (with the 101's headers and the handler's registration),
-/// reject (status and headers) or ignore. Producing it allocates nothing.
+/// The negotiator's answer for one request, complete: what to do (<see cref="Outcome"/>), the status code, every
+/// response field (<see cref="ResponseFields"/>) and the body, so a host writes any decision with one loop and decides
+/// nothing. An accepted decision also names the handler's registration. Producing it allocates nothing.
 /// </summary>
 public readonly struct UpgradeDecision
 {
@@ -18,43 +20,28 @@ public readonly struct UpgradeDecision
 
     private UpgradeDecision(
         UpgradeOutcome outcome,
-        int statusCode,
         UpgradeReason reason,
         UpgradeRegistration? registration,
         string? upgrade,
         string? version,
         string? subProtocol,
         string? secWebSocketVersion,
-        string? allow)
+        bool isExtendedConnect,
+        WebSocketDeflateParameters deflate,
+        ReadOnlySpan<char> accept)
     {
         Outcome = outcome;
-        StatusCode = statusCode;
         Reason = reason;
         Registration = registration;
         Upgrade = upgrade;
         Version = version;
         SubProtocol = subProtocol;
         SecWebSocketVersion = secWebSocketVersion;
-        Allow = allow;
+        IsExtendedConnect = isExtendedConnect;
+        Deflate = deflate;
         _accept = default;
-        _hasAccept = false;
-        Deflate = default;
-        IsExtendedConnect = false;
-    }
-
-    private UpgradeDecision(UpgradeRegistration registration, string upgrade, string? version, string? subProtocol, WebSocketDeflateParameters deflate, ReadOnlySpan<char> accept)
-        : this(UpgradeOutcome.Accept, 101, UpgradeReason.None, registration, upgrade, version, subProtocol, null, null)
-    {
+        _hasAccept = !accept.IsEmpty;
         accept.CopyTo(_accept);
-        _hasAccept = true;
-        Deflate = deflate;
-    }
-
-    private UpgradeDecision(UpgradeRegistration registration, string? version, string? subProtocol, WebSocketDeflateParameters deflate)
-        : this(UpgradeOutcome.Accept, 200, UpgradeReason.None, registration, null, version, subProtocol, null, null)
-    {
-        IsExtendedConnect = true;
-        Deflate = deflate;
     }
 
     /// <summary>What the host should do.</summary>
@@ -62,15 +49,26 @@ public readonly struct UpgradeDecision
 
     /// <summary>
     /// 101 when accepted over HTTP/1.1; 200 when an HTTP/2 or HTTP/3 extended CONNECT is accepted (RFC 8441 §5);
-    /// 400, 403, 405, 417 or 426 when rejected; 0 when ignored.
+    /// the reason's status (400, 403, 405, 417, 426, 500, 503) when rejected; 0 when ignored.
     /// </summary>
-    public int StatusCode { get; }
+    public int StatusCode => Outcome switch
+    {
+        UpgradeOutcome.Ignore => 0,
+        UpgradeOutcome.Accept when IsExtendedConnect => 200,
+        _ => UpgradeResponses.StatusCode(Reason),
+    };
 
     /// <summary>Why the request was rejected or ignored; <see cref="UpgradeReason.None"/> when accepted.</summary>
     public UpgradeReason Reason { get; }
 
     /// <summary>A one-line explanation for the response body and logs.</summary>
-    public string Message => UpgradeMessages.For(Reason);
+    public string Message => UpgradeResponses.Message(Reason);
+
+    /// <summary>
+    /// The response body of a rejection: <see cref="Message"/> and a line feed in UTF-8, described by the
+    /// <c>Content-Type</c> and <c>Content-Length</c> of <see cref="ResponseFields"/>. Empty when accepted or ignored.
+    /// </summary>
+    public ReadOnlyMemory<byte> Body => Outcome == UpgradeOutcome.Reject ? UpgradeResponses.Body(Reason) : default;
 
     /// <summary>
     /// Whether the accepted request is an HTTP/2 or HTTP/3 extended CONNECT (RFC 8441, RFC 9220): the host answers 200
@@ -103,10 +101,18 @@ public readonly struct UpgradeDecision
     public string? SecWebSocketVersion { get; }
 
     /// <summary>On a 405, the <c>Allow</c> field.</summary>
-    public string? Allow { get; }
+    public string? Allow => Outcome == UpgradeOutcome.Reject ? UpgradeResponses.Allow(Reason) : null;
 
     /// <summary>Whether the 101 carries <c>Sec-WebSocket-Accept</c>.</summary>
     public bool HasWebSocketAccept => _hasAccept;
+
+    /// <summary>
+    /// Every response field this decision calls for, in the order a host writes them: <c>Connection</c>, <c>Upgrade</c>,
+    /// the <c>Sec-WebSocket-*</c> fields, <c>Allow</c>, then <c>Content-Type</c> and <c>Content-Length</c> of
+    /// <see cref="Body"/>. Enumerating allocates only the values that are not kept as strings (<c>Sec-WebSocket-Accept</c>
+    /// and <c>Sec-WebSocket-Extensions</c>).
+    /// </summary>
+    public ResponseFieldCollection ResponseFields => new(this);
 
     /// <summary>Copies the <c>Sec-WebSocket-Accept</c> value into <paramref name="destination"/>.</summary>
     /// <returns>False when there is none or <paramref name="destination"/> is shorter than <see cref="WebSocketAcceptLength"/>.</returns>
@@ -124,46 +130,8 @@ public readonly struct UpgradeDecision
     /// <summary>The <c>Sec-WebSocket-Accept</c> value as a string (allocates), or null.</summary>
     public string? GetWebSocketAccept() => _hasAccept ? new string(_accept) : null;
 
-    /// <summary>
-    /// Every response header field this decision calls for, in the order a host should write them. Allocates; hosts on a
-    /// hot path read the properties instead.
-    /// </summary>
-    public IReadOnlyList<KeyValuePair<string, string>> GetResponseHeaders()
-    {
-        var headers = new List<KeyValuePair<string, string>>(5);
-        if (ConnectionUpgrade)
-        {
-            headers.Add(new("Connection", "Upgrade"));
-            headers.Add(new("Upgrade", Upgrade!));
-        }
-
-        if (_hasAccept)
-        {
-            headers.Add(new("Sec-WebSocket-Accept", new string(_accept)));
-        }
-
-        if (SubProtocol is not null)
-        {
-            headers.Add(new("Sec-WebSocket-Protocol", SubProtocol));
-        }
-
-        if (Deflate.IsNegotiated)
-        {
-            headers.Add(new("Sec-WebSocket-Extensions", Deflate.ToHeaderValue()!));
-        }
-
-        if (SecWebSocketVersion is not null)
-        {
-            headers.Add(new("Sec-WebSocket-Version", SecWebSocketVersion));
-        }
-
-        if (Allow is not null)
-        {
-            headers.Add(new("Allow", Allow));
-        }
-
-        return headers;
-    }
+    /// <summary><see cref="ResponseFields"/> as a list (allocates).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> GetResponseHeaders() => [.. ResponseFields];
 
     /// <inheritdoc />
     public override string ToString() => Outcome switch
@@ -174,19 +142,131 @@ public readonly struct UpgradeDecision
     };
 
     internal static UpgradeDecision Ignore(UpgradeReason reason)
-        => new(UpgradeOutcome.Ignore, 0, reason, null, null, null, null, null, null);
+        => new(UpgradeOutcome.Ignore, reason, null, null, null, null, null, false, default, default);
 
-    internal static UpgradeDecision Reject(int statusCode, UpgradeReason reason, string? upgrade = null, string? secWebSocketVersion = null, string? allow = null)
-        => new(UpgradeOutcome.Reject, statusCode, reason, null, upgrade, null, null, secWebSocketVersion, allow);
+    internal static UpgradeDecision Reject(UpgradeReason reason, string? upgrade = null, string? secWebSocketVersion = null)
+        => new(UpgradeOutcome.Reject, reason, null, upgrade, null, null, secWebSocketVersion, false, default, default);
 
     internal static UpgradeDecision AcceptRaw(UpgradeRegistration registration, string upgrade, string? version)
-        => new(UpgradeOutcome.Accept, 101, UpgradeReason.None, registration, upgrade, version, null, null, null);
+        => new(UpgradeOutcome.Accept, UpgradeReason.None, registration, upgrade, version, null, null, false, default, default);
 
     internal static UpgradeDecision AcceptWebSocket(UpgradeRegistration registration, string version, string? subProtocol, WebSocketDeflateParameters deflate, ReadOnlySpan<char> accept)
-        => new(registration, registration.Name, version, subProtocol, deflate, accept);
+        => new(UpgradeOutcome.Accept, UpgradeReason.None, registration, registration.Name, version, subProtocol, null, false, deflate, accept);
 
     internal static UpgradeDecision AcceptExtendedConnect(UpgradeRegistration registration, string? version, string? subProtocol, WebSocketDeflateParameters deflate)
-        => new(registration, version, subProtocol, deflate);
+        => new(UpgradeOutcome.Accept, UpgradeReason.None, registration, null, version, subProtocol, null, true, deflate, default);
+
+    /// <summary>The response fields of one <see cref="UpgradeDecision"/>, enumerated without allocating a collection.</summary>
+    public readonly struct ResponseFieldCollection : IEnumerable<KeyValuePair<string, string>>
+    {
+        private readonly UpgradeDecision _decision;
+
+        internal ResponseFieldCollection(UpgradeDecision decision) => _decision = decision;
+
+        /// <summary>Starts the enumeration.</summary>
+        public Enumerator GetEnumerator() => new(_decision);
+
+        IEnumerator<KeyValuePair<string, string>> IEnumerable<KeyValuePair<string, string>>.GetEnumerator() => GetEnumerator();
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+        /// <summary>Walks the fields in writing order, skipping those the decision does not call for.</summary>
+        public struct Enumerator : IEnumerator<KeyValuePair<string, string>>
+        {
+            private readonly UpgradeDecision _decision;
+            private int _field;
+
+            internal Enumerator(UpgradeDecision decision)
+            {
+                _decision = decision;
+                _field = -1;
+                Current = default;
+            }
+
+            /// <inheritdoc />
+            public KeyValuePair<string, string> Current { get; private set; }
+
+            readonly object IEnumerator.Current => Current;
+
+            /// <inheritdoc />
+            public bool MoveNext()
+            {
+                while (++_field <= (int)Field.ContentLength)
+                {
+                    string? value = ValueOf((Field)_field, out string name);
+                    if (value is not null)
+                    {
+                        Current = new KeyValuePair<string, string>(name, value);
+                        return true;
+                    }
+                }
+
+                Current = default;
+                return false;
+            }
+
+            /// <inheritdoc />
+            public void Reset()
+            {
+                _field = -1;
+                Current = default;
+            }
+
+            /// <inheritdoc />
+            public readonly void Dispose()
+            {
+            }
+
+            private readonly string? ValueOf(Field field, out string name)
+            {
+                UpgradeDecision decision = _decision;
+                bool rejected = decision.Outcome == UpgradeOutcome.Reject;
+                switch (field)
+                {
+                    case Field.Connection:
+                        name = "Connection";
+                        return decision.ConnectionUpgrade ? "Upgrade" : null;
+                    case Field.Upgrade:
+                        name = "Upgrade";
+                        return decision.Upgrade;
+                    case Field.SecWebSocketAccept:
+                        name = "Sec-WebSocket-Accept";
+                        return decision.GetWebSocketAccept();
+                    case Field.SecWebSocketProtocol:
+                        name = "Sec-WebSocket-Protocol";
+                        return decision.SubProtocol;
+                    case Field.SecWebSocketExtensions:
+                        name = "Sec-WebSocket-Extensions";
+                        return decision.Deflate.IsNegotiated ? decision.Deflate.ToHeaderValue() : null;
+                    case Field.SecWebSocketVersion:
+                        name = "Sec-WebSocket-Version";
+                        return decision.SecWebSocketVersion;
+                    case Field.Allow:
+                        name = "Allow";
+                        return decision.Allow;
+                    case Field.ContentType:
+                        name = "Content-Type";
+                        return rejected ? UpgradeResponses.PlainText : null;
+                    default:
+                        name = "Content-Length";
+                        return rejected ? UpgradeResponses.ContentLength(decision.Reason) : null;
+                }
+            }
+
+            private enum Field
+            {
+                Connection,
+                Upgrade,
+                SecWebSocketAccept,
+                SecWebSocketProtocol,
+                SecWebSocketExtensions,
+                SecWebSocketVersion,
+                Allow,
+                ContentType,
+                ContentLength,
+            }
+        }
+    }
 
     [InlineArray(WebSocketAcceptLength)]
     private struct AcceptChars

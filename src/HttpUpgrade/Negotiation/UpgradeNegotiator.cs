@@ -32,10 +32,14 @@ public sealed class UpgradeNegotiator
     private readonly string _webSocketVersions;
     private readonly WebSocketOriginPolicy _origin;
     private readonly UnmatchedSubProtocolBehavior _unmatchedSubProtocol;
-    private readonly Dictionary<UpgradeRegistration, WebSocketDeflateOptions> _deflate = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<UpgradeRegistration, WebSocketDeflateOptions> _deflate;
 
     /// <summary>Creates a negotiator over <paramref name="registry"/>.</summary>
-    /// <exception cref="ArgumentException">The registry has no registrations.</exception>
+    /// <exception cref="ArgumentException">
+    /// The registry has no registrations, two of its handlers claim the same protocol, version and subprotocol (so
+    /// neither could be chosen over the other), an allowed origin is malformed, or
+    /// <see cref="UpgradeNegotiatorOptions.ForHandler{THandler}"/> names a handler the registry does not serve.
+    /// </exception>
     public UpgradeNegotiator(IUpgradeRegistry registry, UpgradeNegotiatorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
@@ -50,8 +54,10 @@ public sealed class UpgradeNegotiator
         _registry = registry;
         _requireUpgrade = options.RequireUpgrade;
         _maxOffers = options.MaxOffers;
-        _origin = options.Origin;
+        _origin = options.CreateOriginPolicy();
         _unmatchedSubProtocol = options.UnmatchedSubProtocol;
+        _deflate = options.GetWebSocketDeflate(registry.Registrations);
+        ThrowIfRegistrationsCollide(registry.Registrations);
 
         var advertised = new List<string>();
         var webSocketVersions = new List<string>();
@@ -75,12 +81,6 @@ public sealed class UpgradeNegotiator
                         webSocketVersions.Add(version);
                     }
                 }
-
-                // A snapshot: the options object stays the caller's to change, this negotiator's answers do not.
-                if (options.GetWebSocketDeflate(registration) is { } deflate)
-                {
-                    _deflate[registration] = CopyOf(deflate);
-                }
             }
         }
 
@@ -96,6 +96,33 @@ public sealed class UpgradeNegotiator
 
     /// <summary>The <c>Sec-WebSocket-Version</c> field of a WebSocket 426: every supported version.</summary>
     public string SupportedWebSocketVersions => _webSocketVersions;
+
+    /// <summary>
+    /// Turns an accepted decision into the rejection a host sends when it cannot carry it out: the host cannot switch
+    /// this request (<see cref="UpgradeReason.HostCannotUpgrade"/>, 426 listing the registered protocols), is shutting
+    /// down (<see cref="UpgradeReason.ShuttingDown"/>, 503), could not create the handler
+    /// (<see cref="UpgradeReason.HandlerUnavailable"/>, 500) or failed to switch before sending anything
+    /// (<see cref="UpgradeReason.SwitchFailed"/>, 503).
+    /// </summary>
+    /// <param name="accepted">The decision the host could not carry out.</param>
+    /// <param name="reason">One of the four host reasons above.</param>
+    /// <exception cref="ArgumentException"><paramref name="accepted"/> is not an accepted decision.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="reason"/> is not a host reason.</exception>
+    public UpgradeDecision Refuse(in UpgradeDecision accepted, UpgradeReason reason)
+    {
+        if (accepted.Outcome != UpgradeOutcome.Accept)
+        {
+            throw new ArgumentException("Only an accepted decision can be refused by the host.", nameof(accepted));
+        }
+
+        return reason switch
+        {
+            // RFC 9110 §15.5.22 as for any 426; HTTP/2 and HTTP/3 responses carry neither field (RFC 9113 §8.2.2).
+            UpgradeReason.HostCannotUpgrade => UpgradeDecision.Reject(reason, accepted.IsExtendedConnect ? null : _advertised),
+            UpgradeReason.ShuttingDown or UpgradeReason.HandlerUnavailable or UpgradeReason.SwitchFailed => UpgradeDecision.Reject(reason),
+            _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "A host refuses an accepted upgrade only for HostCannotUpgrade, ShuttingDown, HandlerUnavailable or SwitchFailed."),
+        };
+    }
 
     /// <summary>Decides what to do with <paramref name="request"/>.</summary>
     public UpgradeDecision Negotiate<TRequest>(TRequest request)
@@ -138,9 +165,9 @@ public sealed class UpgradeNegotiator
         switch (UpgradeHeaders.ValidateUpgrade(request, _maxOffers, out int offers))
         {
             case UpgradeListStatus.Malformed:
-                return UpgradeDecision.Reject(400, UpgradeReason.MalformedUpgrade);
+                return UpgradeDecision.Reject(UpgradeReason.MalformedUpgrade);
             case UpgradeListStatus.TooMany:
-                return UpgradeDecision.Reject(400, UpgradeReason.TooManyOffers);
+                return UpgradeDecision.Reject(UpgradeReason.TooManyOffers);
         }
 
         if (offers == 0)
@@ -153,7 +180,7 @@ public sealed class UpgradeNegotiator
         // RFC 6455 §4.2.1 item 2 requires it of the handshake. An empty Host names no authority to upgrade at.
         if (!UpgradeHeaders.HasSingleHost(request))
         {
-            return UpgradeDecision.Reject(400, UpgradeReason.InvalidHost);
+            return UpgradeDecision.Reject(UpgradeReason.InvalidHost);
         }
 
         UpgradeDecision firstError = default;
@@ -200,7 +227,7 @@ public sealed class UpgradeNegotiator
         if (request.GetFieldLineCount(UpgradeRequestHeader.Protocol) != 1
             || !UpgradeOffer.TryParse(HttpTokenGrammar.TrimWhitespace(request.GetFieldLine(UpgradeRequestHeader.Protocol, 0)), out UpgradeOffer offer))
         {
-            return UpgradeDecision.Reject(400, UpgradeReason.MalformedUpgrade);
+            return UpgradeDecision.Reject(UpgradeReason.MalformedUpgrade);
         }
 
         ReadOnlySpan<UpgradeRegistration> candidates = _registry.Match(offer.Name);
@@ -212,7 +239,7 @@ public sealed class UpgradeNegotiator
         // RFC 9113 §8.5: an extended CONNECT carries :authority, which the host presents as Host.
         if (!UpgradeHeaders.HasSingleHost(request))
         {
-            return UpgradeDecision.Reject(400, UpgradeReason.InvalidHost);
+            return UpgradeDecision.Reject(UpgradeReason.InvalidHost);
         }
 
         UpgradeDecision decision = candidates[0].Kind == UpgradeProtocolKind.WebSocket
@@ -231,7 +258,7 @@ public sealed class UpgradeNegotiator
         // RFC 9110 §15.5.22: a 426 MUST send Upgrade listing the acceptable protocols, with "Connection: Upgrade".
         // HTTP/2 and HTTP/3 responses must not carry either field (RFC 9113 §8.2.2), so there the 426 goes without them.
         string? upgrade = IsMultiplexed(version) ? null : _advertised;
-        return UpgradeDecision.Reject(426, reason, upgrade);
+        return UpgradeDecision.Reject(reason, upgrade);
     }
 
     private static bool IsMultiplexed(UpgradeHttpVersion version) => version is UpgradeHttpVersion.Http2 or UpgradeHttpVersion.Http3;
@@ -303,13 +330,13 @@ public sealed class UpgradeNegotiator
         // A CONNECT stream's content is the tunnel itself (RFC 9113 §8.5), so only an HTTP/1.1 upgrade is checked for it.
         if (!extendedConnect && HasContent(request))
         {
-            return UpgradeDecision.Reject(400, UpgradeReason.RequestHasContent);
+            return UpgradeDecision.Reject(UpgradeReason.RequestHasContent);
         }
 
         // RFC 9110 §10.1.1: see NegotiateWebSocket; an upgrade has no content for a 100 Continue to invite.
         if (request.GetFieldLineCount(UpgradeRequestHeader.Expect) > 0)
         {
-            return UpgradeDecision.Reject(417, UpgradeReason.ExpectationFailed);
+            return UpgradeDecision.Reject(UpgradeReason.ExpectationFailed);
         }
 
         return extendedConnect
@@ -331,13 +358,13 @@ public sealed class UpgradeNegotiator
             // RFC 6455 §4.1 item 2: the method of the request MUST be GET. RFC 9110 §15.5.6: a 405 lists the allowed methods.
             if (!string.Equals(request.Method, "GET", StringComparison.Ordinal))
             {
-                return UpgradeDecision.Reject(405, UpgradeReason.MethodNotAllowed, allow: "GET");
+                return UpgradeDecision.Reject(UpgradeReason.MethodNotAllowed);
             }
 
             // A GET carries no content in the opening handshake; bytes after the head belong to the WebSocket.
             if (HasContent(request))
             {
-                return UpgradeDecision.Reject(400, UpgradeReason.RequestHasContent);
+                return UpgradeDecision.Reject(UpgradeReason.RequestHasContent);
             }
         }
 
@@ -347,7 +374,7 @@ public sealed class UpgradeNegotiator
         // land in the client's WebSocket parser, so the handshake is refused instead.
         if (request.GetFieldLineCount(UpgradeRequestHeader.Expect) > 0)
         {
-            return UpgradeDecision.Reject(417, UpgradeReason.ExpectationFailed);
+            return UpgradeDecision.Reject(UpgradeReason.ExpectationFailed);
         }
 
         // RFC 6455 §4.2.2 item 4 and §11.3.5: one Sec-WebSocket-Version that the server understands, else 426 listing them.
@@ -368,7 +395,6 @@ public sealed class UpgradeNegotiator
         if (version is null)
         {
             return UpgradeDecision.Reject(
-                426,
                 UpgradeReason.UnsupportedWebSocketVersion,
                 upgrade: extendedConnect ? null : candidates[0].Name,
                 secWebSocketVersion: _webSocketVersions);
@@ -382,18 +408,18 @@ public sealed class UpgradeNegotiator
             int keyLines = request.GetFieldLineCount(UpgradeRequestHeader.SecWebSocketKey);
             if (keyLines == 0)
             {
-                return UpgradeDecision.Reject(400, UpgradeReason.MissingWebSocketKey);
+                return UpgradeDecision.Reject(UpgradeReason.MissingWebSocketKey);
             }
 
             if (keyLines > 1)
             {
-                return UpgradeDecision.Reject(400, UpgradeReason.DuplicateWebSocketKey);
+                return UpgradeDecision.Reject(UpgradeReason.DuplicateWebSocketKey);
             }
 
             key = HttpTokenGrammar.TrimWhitespace(request.GetFieldLine(UpgradeRequestHeader.SecWebSocketKey, 0));
             if (!WebSocketHandshake.IsValidKey(key))
             {
-                return UpgradeDecision.Reject(400, UpgradeReason.InvalidWebSocketKey);
+                return UpgradeDecision.Reject(UpgradeReason.InvalidWebSocketKey);
             }
         }
 
@@ -401,7 +427,7 @@ public sealed class UpgradeNegotiator
         // 403. It is decided here, before any handler exists.
         if (!_origin.IsAllowed(request))
         {
-            return UpgradeDecision.Reject(403, UpgradeReason.OriginNotAllowed);
+            return UpgradeDecision.Reject(UpgradeReason.OriginNotAllowed);
         }
 
         // RFC 6455 §4.1 item 10: Sec-WebSocket-Protocol is a list of tokens in the client's order of preference.
@@ -409,7 +435,7 @@ public sealed class UpgradeNegotiator
         {
             if (!HttpTokenGrammar.IsToken(subProtocol))
             {
-                return UpgradeDecision.Reject(400, UpgradeReason.MalformedSubProtocol);
+                return UpgradeDecision.Reject(UpgradeReason.MalformedSubProtocol);
             }
         }
 
@@ -462,7 +488,7 @@ public sealed class UpgradeNegotiator
         {
             if (_unmatchedSubProtocol == UnmatchedSubProtocolBehavior.Reject)
             {
-                return UpgradeDecision.Reject(400, UpgradeReason.NoAcceptableSubProtocol);
+                return UpgradeDecision.Reject(UpgradeReason.NoAcceptableSubProtocol);
             }
 
             selected = fallback;
@@ -508,13 +534,32 @@ public sealed class UpgradeNegotiator
     private static IEnumerable<string> WebSocketVersionsOf(UpgradeRegistration registration)
         => registration.Versions.Count == 0 ? [WebSocketDefaultVersion] : registration.Versions;
 
-    private static WebSocketDeflateOptions CopyOf(WebSocketDeflateOptions options) => new()
+    /// <summary>
+    /// Two handlers that claim the same protocol, version and subprotocol cannot share a negotiator: no request could
+    /// choose between them. The rule is the one the analyzers apply at compile time (UPG003, UPG011).
+    /// </summary>
+    private static void ThrowIfRegistrationsCollide(IReadOnlyList<UpgradeRegistration> registrations)
     {
-        ClientMaxWindowBits = options.ClientMaxWindowBits,
-        ClientContextTakeover = options.ClientContextTakeover,
-        ServerMaxWindowBits = options.ServerMaxWindowBits,
-        ServerContextTakeover = options.ServerContextTakeover,
-    };
+        var claimants = new Claimant<Type>[registrations.Count];
+        for (int i = 0; i < claimants.Length; i++)
+        {
+            UpgradeRegistration registration = registrations[i];
+            claimants[i] = new Claimant<Type>(registration.HandlerType, registration.Name, registration.Versions, registration.SubProtocols);
+        }
+
+        DuplicateClaim?[] duplicates = RegistrationRules.FindDuplicates(claimants, EqualityComparer<Type>.Default);
+        for (int i = 0; i < duplicates.Length; i++)
+        {
+            if (duplicates[i] is { } duplicate)
+            {
+                UpgradeRegistration first = registrations[duplicate.FirstIndex];
+                string message = first.HandlerType == registrations[i].HandlerType
+                    ? $"'{first.HandlerName}' claims {duplicate.Claim} twice; register each protocol, version and subprotocol once."
+                    : $"'{first.HandlerName}' and '{registrations[i].HandlerName}' both claim {duplicate.Claim}, so no request could choose between them: serve them on different endpoints, or give them different versions or subprotocols.";
+                throw new ArgumentException(message, "registry");
+            }
+        }
+    }
 
     private static bool HasContent<TRequest>(TRequest request)
         where TRequest : IUpgradeRequest

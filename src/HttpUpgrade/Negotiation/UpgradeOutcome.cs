@@ -13,7 +13,10 @@ public enum UpgradeOutcome
     Reject = 2,
 }
 
-/// <summary>Why a request was rejected or ignored. Each value maps to one status code and one message.</summary>
+/// <summary>
+/// Why a request was rejected or ignored. Each value maps to one status code and one message, in one table: a host
+/// reads both from the <see cref="UpgradeDecision"/> and decides neither.
+/// </summary>
 public enum UpgradeReason
 {
     /// <summary>Accepted.</summary>
@@ -72,4 +75,22 @@ public enum UpgradeReason
     /// requires one; see <see cref="UpgradeNegotiatorOptions.UnmatchedSubProtocol"/>.
     /// </summary>
     NoAcceptableSubProtocol,
+
+    /// <summary>
+    /// The negotiator accepted, but the host cannot switch this connection (it offers no upgrade for the request, as a
+    /// server that already answered, or an HTTP/2 stream without extended CONNECT). Answered 426.
+    /// </summary>
+    HostCannotUpgrade,
+
+    /// <summary>The host is shutting down and takes no new upgraded connections. Answered 503.</summary>
+    ShuttingDown,
+
+    /// <summary>The handler could not be constructed (for example, a service it needs is not registered). Answered 500.</summary>
+    HandlerUnavailable,
+
+    /// <summary>
+    /// The host failed to switch protocols before anything was sent (for example, Kestrel's limit on upgraded
+    /// connections). Answered 503.
+    /// </summary>
+    SwitchFailed,
 }

@@ -39,7 +39,7 @@ public sealed class WebSocketOriginPolicy
     /// <summary>What the policy compares against.</summary>
     public WebSocketOriginMode Mode { get; }
 
-    /// <summary>For <see cref="WebSocketOriginMode.AllowList"/>, the allowed origins in normalized form (<c>https://example.com:8443</c>).</summary>
+    /// <summary>The listed origins in normalized form (<c>https://example.com:8443</c>): for <see cref="WebSocketOriginMode.AllowList"/> the only ones allowed, for <see cref="WebSocketOriginMode.SameOrigin"/> those allowed besides the request's own.</summary>
     public IReadOnlyList<string> Origins { get; }
 
     /// <summary>
@@ -49,6 +49,30 @@ public sealed class WebSocketOriginPolicy
     /// </summary>
     /// <exception cref="ArgumentException">The list is empty, or an entry is not a serialized origin.</exception>
     public static WebSocketOriginPolicy AllowList(IEnumerable<string> origins)
+    {
+        (OriginParts[] parts, string[] normalized) = Parse(origins);
+        if (parts.Length == 0)
+        {
+            throw new ArgumentException(
+                "An origin allow-list without the same origin needs at least one origin; allow the same origin or any origin otherwise.",
+                nameof(origins));
+        }
+
+        return new WebSocketOriginPolicy(WebSocketOriginMode.AllowList, parts, normalized);
+    }
+
+    /// <summary>
+    /// Allows the request's own origin, as <see cref="SameOrigin"/> does, and the listed origins besides (written as for
+    /// <see cref="AllowList"/>). An empty list is <see cref="SameOrigin"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">An entry is not a serialized origin.</exception>
+    public static WebSocketOriginPolicy SameOriginAnd(IEnumerable<string> origins)
+    {
+        (OriginParts[] parts, string[] normalized) = Parse(origins);
+        return parts.Length == 0 ? SameOrigin : new WebSocketOriginPolicy(WebSocketOriginMode.SameOrigin, parts, normalized);
+    }
+
+    private static (OriginParts[] Parts, string[] Normalized) Parse(IEnumerable<string> origins)
     {
         ArgumentNullException.ThrowIfNull(origins);
         var parts = new List<OriginParts>();
@@ -71,16 +95,11 @@ public sealed class WebSocketOriginPolicy
             }
         }
 
-        if (parts.Count == 0)
-        {
-            throw new ArgumentException("An origin allow-list needs at least one origin; use SameOrigin or AnyOrigin otherwise.", nameof(origins));
-        }
-
-        return new WebSocketOriginPolicy(WebSocketOriginMode.AllowList, parts.ToArray(), normalized.ToArray());
+        return (parts.ToArray(), normalized.ToArray());
     }
 
     /// <inheritdoc />
-    public override string ToString() => Mode == WebSocketOriginMode.AllowList ? "AllowList(" + string.Join(", ", Origins) + ")" : Mode.ToString();
+    public override string ToString() => Origins.Count > 0 ? Mode + "(" + string.Join(", ", Origins) + ")" : Mode.ToString();
 
     /// <summary>Whether the request's <c>Origin</c> (if any) is allowed.</summary>
     internal bool IsAllowed<TRequest>(TRequest request)
@@ -98,18 +117,18 @@ public sealed class WebSocketOriginPolicy
             return false;
         }
 
+        foreach (OriginParts allowed in _allowed)
+        {
+            if (origin.Port == allowed.Port
+                && origin.Scheme.Equals(allowed.Scheme, StringComparison.OrdinalIgnoreCase)
+                && origin.Host.Equals(allowed.Host, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
         if (Mode == WebSocketOriginMode.AllowList)
         {
-            foreach (OriginParts allowed in _allowed)
-            {
-                if (origin.Port == allowed.Port
-                    && origin.Scheme.Equals(allowed.Scheme, StringComparison.OrdinalIgnoreCase)
-                    && origin.Host.Equals(allowed.Host, StringComparison.OrdinalIgnoreCase))
-                {
-                    return true;
-                }
-            }
-
             return false;
         }
 
@@ -267,7 +286,7 @@ public sealed class WebSocketOriginPolicy
 /// <summary>What a <see cref="WebSocketOriginPolicy"/> compares a handshake's <c>Origin</c> against.</summary>
 public enum WebSocketOriginMode
 {
-    /// <summary>The request's own scheme, host and port.</summary>
+    /// <summary>The request's own scheme, host and port, and any listed origins besides.</summary>
     SameOrigin = 0,
 
     /// <summary>An explicit list of origins.</summary>

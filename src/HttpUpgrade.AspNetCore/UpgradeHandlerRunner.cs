@@ -1,0 +1,269 @@
+using System;
+using System.IO;
+using System.Net.WebSockets;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+
+namespace HttpUpgrade.AspNetCore;
+
+/// <summary>
+/// Carries out an accepted decision: creates the handler, switches protocols with the decision's response, and runs the
+/// handler over the upgraded connection until it ends. When the host cannot carry the decision out, it writes the
+/// negotiator's refusal instead.
+/// </summary>
+internal sealed class UpgradeHandlerRunner
+{
+    private const string HandlerFailedDescription = "The server's handler failed.";
+
+    private readonly UpgradeNegotiator _negotiator;
+    private readonly UpgradedConnectionTracker _connections;
+    private readonly ILogger _logger;
+    private readonly TimeSpan _keepAliveInterval;
+    private readonly TimeSpan _keepAliveTimeout;
+    private readonly TimeSpan _closeTimeout;
+
+    public UpgradeHandlerRunner(UpgradeNegotiator negotiator, UpgradeEndpointOptions options, UpgradedConnectionTracker connections, ILogger logger)
+    {
+        _negotiator = negotiator;
+        _connections = connections;
+        _logger = logger;
+        _keepAliveInterval = options.WebSocketKeepAliveInterval;
+        _keepAliveTimeout = options.WebSocketKeepAliveTimeout;
+        _closeTimeout = options.CloseTimeout;
+    }
+
+    public Task RunAsync(HttpContext context, UpgradeDecision decision)
+    {
+        // The registration's type is its handler's contract: a WebSocketHandlerRegistration's handler receives a
+        // WebSocket, every other (the only other kind) owns the raw stream.
+        return decision.Registration is WebSocketHandlerRegistration webSocket
+            ? RunWebSocketAsync(context, decision, webSocket)
+            : RunStreamAsync(context, decision, (UpgradeHandlerRegistration)decision.Registration!);
+    }
+
+    private async Task RunWebSocketAsync(HttpContext context, UpgradeDecision decision, WebSocketHandlerRegistration registration)
+    {
+        IWebSocketHandler? handler = await CreateAsync(context, decision, registration.Factory);
+        if (handler is null)
+        {
+            return;
+        }
+
+        try
+        {
+            Stream? transport = await SwitchProtocolsAsync(context, decision);
+            if (transport is null)
+            {
+                return;
+            }
+
+            var upgradeContext = new UpgradeContext(registration, decision.Version, decision.SubProtocol, transport, context.RequestServices, context);
+            using WebSocket socket = WebSocket.CreateFromStream(new AbortableTransport(transport), new WebSocketCreationOptions
+            {
+                IsServer = true,
+                SubProtocol = decision.SubProtocol,
+                KeepAliveInterval = _keepAliveInterval,
+                KeepAliveTimeout = _keepAliveTimeout,
+                DangerousDeflateOptions = decision.Deflate.ToDeflateOptions(),
+            });
+
+            // The handler's token is cancelled when the client goes away and, after a 1001 close, when the host shuts down.
+            using UpgradedConnectionTracker.UpgradedConnection connection = _connections.Open(socket, context.RequestAborted);
+            await RunAsync(handler, socket, upgradeContext, connection.Aborted, context.RequestAborted);
+        }
+        finally
+        {
+            await DisposeAsync(handler, registration);
+        }
+    }
+
+    private async Task RunStreamAsync(HttpContext context, UpgradeDecision decision, UpgradeHandlerRegistration registration)
+    {
+        IUpgradeHandler? handler = await CreateAsync(context, decision, registration.Factory);
+        if (handler is null)
+        {
+            return;
+        }
+
+        try
+        {
+            Stream? transport = await SwitchProtocolsAsync(context, decision);
+            if (transport is null)
+            {
+                return;
+            }
+
+            var upgradeContext = new UpgradeContext(registration, decision.Version, decision.SubProtocol, transport, context.RequestServices, context);
+            using UpgradedConnectionTracker.UpgradedConnection connection = _connections.Open(null, context.RequestAborted);
+            await RunAsync(handler, upgradeContext, context, connection.Aborted);
+        }
+        finally
+        {
+            await DisposeAsync(handler, registration);
+        }
+    }
+
+    /// <summary>
+    /// Checks that the host can switch, then creates the handler, before the 101 goes out: a missing service must be an
+    /// honest 500, not a switch followed by a dropped connection. Null when a refusal was written instead.
+    /// </summary>
+    private async ValueTask<THandler?> CreateAsync<THandler>(HttpContext context, UpgradeDecision decision, Func<IServiceProvider, THandler> factory)
+        where THandler : class
+    {
+        if (!CanSwitchProtocols(context, decision))
+        {
+            Log.ServerCannotUpgrade(_logger, context.Request.Path.Value ?? "/");
+            await UpgradeResponseWriter.WriteAsync(context, _negotiator.Refuse(decision, UpgradeReason.HostCannotUpgrade));
+            return null;
+        }
+
+        if (_connections.IsStopping)
+        {
+            await UpgradeResponseWriter.WriteAsync(context, _negotiator.Refuse(decision, UpgradeReason.ShuttingDown));
+            return null;
+        }
+
+        try
+        {
+            return factory(context.RequestServices);
+        }
+        catch (Exception exception)
+        {
+            UpgradeRegistration registration = decision.Registration!;
+            Log.HandlerCreationFailed(_logger, registration.HandlerName, registration.Name, exception);
+            await UpgradeResponseWriter.WriteAsync(context, _negotiator.Refuse(decision, UpgradeReason.HandlerUnavailable));
+            return null;
+        }
+    }
+
+    private static bool CanSwitchProtocols(HttpContext context, in UpgradeDecision decision) => decision.IsExtendedConnect
+        ? context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true }
+        : context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true };
+
+    /// <summary>
+    /// Sends the decision's 101 (HTTP/1.1) or 200 (extended CONNECT) and returns the upgraded connection, or answers the
+    /// refusal and returns null.
+    /// </summary>
+    private async Task<Stream?> SwitchProtocolsAsync(HttpContext context, UpgradeDecision decision)
+    {
+        UpgradeRegistration registration = decision.Registration!;
+        UpgradeResponseWriter.SetHead(context.Response, decision);
+        Log.SwitchingProtocols(_logger, context.Request.Path.Value ?? "/", decision.Upgrade ?? registration.Name, context.Request.Protocol, registration.HandlerName);
+        try
+        {
+            // RFC 8441 §5: over HTTP/2 the server accepts with a 200 on the stream, which then carries the protocol.
+            return decision.IsExtendedConnect
+                ? await context.Features.GetRequiredFeature<IHttpExtendedConnectFeature>().AcceptAsync()
+                : await context.Features.GetRequiredFeature<IHttpUpgradeFeature>().UpgradeAsync();
+        }
+        catch (Exception exception)
+        {
+            Log.UpgradeFailed(_logger, registration.Name, registration.HandlerName, exception);
+            if (!context.Response.HasStarted)
+            {
+                // For example Kestrel's MaxConcurrentUpgradedConnections: nothing was sent, so the client gets an answer.
+                context.Response.Clear();
+                await UpgradeResponseWriter.WriteAsync(context, _negotiator.Refuse(decision, UpgradeReason.SwitchFailed));
+            }
+            else
+            {
+                context.Abort();
+            }
+
+            return null;
+        }
+    }
+
+    private async Task RunAsync(IWebSocketHandler handler, WebSocket socket, UpgradeContext upgradeContext, CancellationToken aborted, CancellationToken requestAborted)
+    {
+        string handlerName = upgradeContext.Registration.HandlerName;
+        try
+        {
+            await handler.OnConnectedAsync(socket, upgradeContext, aborted);
+        }
+        catch (Exception exception) when (aborted.IsCancellationRequested || socket.State == WebSocketState.Aborted)
+        {
+            Log.ConnectionAborted(_logger, handlerName, upgradeContext.Protocol, exception);
+            return;
+        }
+        catch (Exception exception)
+        {
+            Log.WebSocketHandlerFailed(_logger, handlerName, exception);
+            await CloseAsync(socket, WebSocketCloseStatus.InternalServerError, HandlerFailedDescription, requestAborted);
+            return;
+        }
+
+        // RFC 6455 §7.1.2: the connection ends with a closing handshake, whether or not the handler started one.
+        await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, null, requestAborted);
+        Log.HandlerCompleted(_logger, handlerName, upgradeContext.Protocol);
+    }
+
+    private async Task RunAsync(IUpgradeHandler handler, UpgradeContext upgradeContext, HttpContext context, CancellationToken aborted)
+    {
+        string handlerName = upgradeContext.Registration.HandlerName;
+        try
+        {
+            await handler.HandleAsync(upgradeContext, aborted);
+            Log.HandlerCompleted(_logger, handlerName, upgradeContext.Protocol);
+        }
+        catch (Exception exception) when (aborted.IsCancellationRequested)
+        {
+            Log.ConnectionAborted(_logger, handlerName, upgradeContext.Protocol, exception);
+        }
+        catch (Exception exception)
+        {
+            // The upgraded protocol has no standard way to report a server error; a reset tells the peer the
+            // exchange did not end normally, where a graceful close would not.
+            Log.UpgradeHandlerFailed(_logger, handlerName, upgradeContext.Protocol, exception);
+            context.Abort();
+        }
+    }
+
+    private async Task CloseAsync(WebSocket socket, WebSocketCloseStatus status, string? description, CancellationToken aborted)
+    {
+        // CloseSent: the server's own close (a shutdown's 1001) is out; what is left is the client's answer.
+        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived or WebSocketState.CloseSent))
+        {
+            return;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        timeout.CancelAfter(_closeTimeout);
+        try
+        {
+            await socket.CloseAsync(status, description, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+        {
+            Log.CloseTimedOut(_logger, _closeTimeout);
+            socket.Abort();
+        }
+        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or IOException)
+        {
+            Log.CloseFailed(_logger, exception);
+            socket.Abort();
+        }
+    }
+
+    private async ValueTask DisposeAsync(object handler, UpgradeRegistration registration)
+    {
+        try
+        {
+            if (handler is IAsyncDisposable asyncDisposable)
+            {
+                await asyncDisposable.DisposeAsync();
+            }
+            else if (handler is IDisposable disposable)
+            {
+                disposable.Dispose();
+            }
+        }
+        catch (Exception exception)
+        {
+            Log.HandlerDisposeFailed(_logger, registration.HandlerName, exception);
+        }
+    }
+}
