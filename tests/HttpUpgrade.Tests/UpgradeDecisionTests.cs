@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
+using HttpUpgrade.Testing;
 using Xunit;
 
 namespace HttpUpgrade.Tests;
@@ -24,8 +26,7 @@ public sealed class UpgradeDecisionTests
             new("Sec-WebSocket-Protocol", "chat"),
         ],
         decision.GetResponseHeaders());
-        Assert.Equal("101 websocket", decision.ToString());
-        Assert.Equal("Switching protocols.", decision.Message);
+        Expect.Decision("RFC 6455 §4.2.2", decision, UpgradeOutcome.Accept, 101, UpgradeReason.None);
     }
 
     [Fact]
@@ -34,7 +35,7 @@ public sealed class UpgradeDecisionTests
         UpgradeDecision decision = Negotiator.Negotiate(TestRequest.Raw("echo/1"));
 
         Assert.Equal([new("Connection", "Upgrade"), new("Upgrade", "echo/1")], decision.GetResponseHeaders());
-        Assert.Equal("101 echo/1", decision.ToString());
+        Expect.Decision("RFC 9110 §7.8", decision, UpgradeOutcome.Accept, 101, UpgradeReason.None);
         Span<char> accept = stackalloc char[UpgradeDecision.WebSocketAcceptLength];
         Assert.False(decision.TryCopyWebSocketAccept(accept));
     }
@@ -45,8 +46,7 @@ public sealed class UpgradeDecisionTests
         UpgradeDecision decision = Negotiator.Negotiate(TestRequest.WebSocket("POST"));
 
         Assert.Equal([new("Allow", "GET")], decision.GetResponseHeaders());
-        Assert.Equal("405 MethodNotAllowed", decision.ToString());
-        Assert.Equal("A WebSocket handshake must use the GET method.", decision.Message);
+        Expect.Decision("RFC 9110 §15.5.6", decision, UpgradeOutcome.Reject, 405, UpgradeReason.MethodNotAllowed);
     }
 
     [Fact]
@@ -54,14 +54,14 @@ public sealed class UpgradeDecisionTests
     {
         UpgradeDecision decision = Negotiator.Negotiate(TestRequest.WebSocket().With(UpgradeRequestHeader.SecWebSocketVersion, "7"));
 
-        Assert.Equal(
-        [
-            new("Connection", "Upgrade"),
-            new("Upgrade", "websocket"),
-            new("Sec-WebSocket-Version", "13, 8"),
-        ],
-        decision.GetResponseHeaders());
-        Assert.Equal("426 UnsupportedWebSocketVersion", decision.ToString());
+        IReadOnlyList<KeyValuePair<string, string>> headers = decision.GetResponseHeaders();
+        Assert.Equal(new[] { "Connection", "Upgrade", "Sec-WebSocket-Version" }, headers.Select(h => h.Key));
+        Assert.Equal("Upgrade", headers[0].Value);
+        Assert.Equal("websocket", headers[1].Value);
+
+        // RFC 6455 §4.4 lists the versions in no particular order.
+        Assert.Equal(FieldValues.AsSet("13, 8"), FieldValues.AsSet(headers[2].Value));
+        Expect.Decision("RFC 6455 §4.4", decision, UpgradeOutcome.Reject, 426, UpgradeReason.UnsupportedWebSocketVersion);
     }
 
     [Fact]
@@ -69,9 +69,9 @@ public sealed class UpgradeDecisionTests
     {
         UpgradeDecision decision = Negotiator.Negotiate(new TestRequest());
 
+        // RFC 9110 §7.8: the protocols in descending order of preference, so here the order is part of the answer.
         Assert.Equal([new("Connection", "Upgrade"), new("Upgrade", "websocket, echo/1")], decision.GetResponseHeaders());
-        Assert.Equal("426 NotAnUpgrade", decision.ToString());
-        Assert.Contains("Upgrade", decision.Message, StringComparison.Ordinal);
+        Expect.Decision("RFC 9110 §15.5.22", decision, UpgradeOutcome.Reject, 426, UpgradeReason.NotAnUpgrade);
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class UpgradeDecisionTests
 
         Assert.Equal(400, decision.StatusCode);
         Assert.Empty(decision.GetResponseHeaders());
-        Assert.Equal("400 InvalidWebSocketKey", decision.ToString());
+        Expect.Decision("RFC 6455 §4.2.1 item 5", decision, UpgradeOutcome.Reject, 400, UpgradeReason.InvalidWebSocketKey);
     }
 
     [Fact]
@@ -98,9 +98,8 @@ public sealed class UpgradeDecisionTests
     {
         UpgradeDecision ignored = Registrations.Negotiator(Registrations.Create("echo")).Negotiate(new TestRequest());
 
-        Assert.Equal(UpgradeOutcome.Ignore, ignored.Outcome);
+        Expect.Decision("RFC 9110 §7.8: no Upgrade, nothing to answer", ignored, UpgradeOutcome.Ignore, 0, UpgradeReason.NotAnUpgrade);
         Assert.Empty(ignored.GetResponseHeaders());
-        Assert.Equal("Ignore (NotAnUpgrade)", ignored.ToString());
 
         UpgradeDecision none = default;
         Assert.Equal(UpgradeOutcome.Ignore, none.Outcome);
