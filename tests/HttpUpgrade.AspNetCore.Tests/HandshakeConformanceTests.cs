@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Threading.Tasks;
+using HttpUpgrade.Testing;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -175,18 +176,19 @@ public sealed class HandshakeConformanceTests(KestrelFixture server, ITestOutput
     private static string Get(string path, string fields, string method = "GET", string version = "HTTP/1.1")
         => $"{method} {path} {version}\r\n{fields}\r\n";
 
-    /// <summary>The field appears on exactly one line, and its list elements are the expected ones (in any order).</summary>
+    /// <summary>
+    /// The field appears on exactly one line, and its list elements are the expected ones (in any order);
+    /// <c>Sec-WebSocket-Extensions</c> is compared as extensions with parameter sets (RFC 6455 §9.1, RFC 7692 §7).
+    /// </summary>
     private static void AssertField(string rule, RawResponseHead head, string expected)
     {
         int colon = expected.IndexOf(':', StringComparison.Ordinal);
         string name = expected[..colon];
         string[] values = head.Values(name);
         Assert.True(values.Length == 1, $"{rule}: expected one '{name}' field line, got {values.Length}:\n{head.Text}");
-        string[] want = Elements(expected[(colon + 1)..]);
-        string[] got = Elements(values[0]);
-        Assert.True(want.SequenceEqual(got), $"{rule}: expected '{expected}', got '{name}: {values[0]}'.");
-
-        static string[] Elements(string list)
-            => list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).ToArray();
+        bool same = name.Equals("Sec-WebSocket-Extensions", StringComparison.OrdinalIgnoreCase)
+            ? ExtensionList.Parse(expected[(colon + 1)..]).Equals(ExtensionList.Parse(values[0]))
+            : FieldValues.AsSet(expected[(colon + 1)..]).SequenceEqual(FieldValues.AsSet(values[0]));
+        Assert.True(same, $"{rule}: expected '{expected}', got '{name}: {values[0]}'.");
     }
 }

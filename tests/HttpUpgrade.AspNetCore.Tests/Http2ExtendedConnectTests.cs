@@ -5,6 +5,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using HttpUpgrade.Testing;
 using Xunit;
 
 namespace HttpUpgrade.AspNetCore.Tests;
@@ -60,7 +61,7 @@ public sealed class Http2ExtendedConnectTests(KestrelFixture server) : IClassFix
         client.Options.DangerousDeflateOptions = new WebSocketDeflateOptions();
         await client.ConnectAsync(server.Http2WebSocketUri("/deflate"), Invoker(), timeout.Token);
 
-        Assert.Equal("permessage-deflate", string.Join(",", client.HttpResponseHeaders!["Sec-WebSocket-Extensions"]));
+        Assert.Equal(ExtensionList.Parse("permessage-deflate"), ExtensionList.Parse(string.Join(", ", client.HttpResponseHeaders!["Sec-WebSocket-Extensions"])));
         byte[] message = Encoding.UTF8.GetBytes(new string('z', 50_000));
         await client.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
         Assert.Equal(message, await LifecycleTests.ReceiveMessageAsync(client, message.Length, timeout.Token));

@@ -1,10 +1,11 @@
 using System;
-using System.Diagnostics;
+using System.Collections.Generic;
 using System.IO;
 using System.Net.WebSockets;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using HttpUpgrade.Testing;
 using Xunit;
 
 namespace HttpUpgrade.AspNetCore.Tests;
@@ -12,6 +13,12 @@ namespace HttpUpgrade.AspNetCore.Tests;
 /// <summary>What happens to a connection after the switch: keep-alives, failures, cancellation, and no HTTP bytes ever again.</summary>
 public sealed class LifecycleTests(KestrelFixture server) : IClassFixture<KestrelFixture>
 {
+    // RFC 6455 §5.2 opcodes.
+    private const int TextOpcode = 0x1;
+    private const int CloseOpcode = 0x8;
+    private const int PingOpcode = 0x9;
+    private const int PongOpcode = 0xA;
+
     // A masked Close frame with status 1000 (RFC 6455 §5.5.1), masked with the key of the §5.7 example.
     private static readonly byte[] MaskedNormalClose = [0x88, 0x82, 0x37, 0xfa, 0x21, 0x3d, 0x03 ^ 0x37, 0xe8 ^ 0xfa];
 
@@ -23,48 +30,53 @@ public sealed class LifecycleTests(KestrelFixture server) : IClassFixture<Kestre
     {
         await using RawConnection connection = await OpenWebSocketAsync("/pong", "chat.v1");
 
-        byte[] frame = await connection.ReadExactlyAsync(2);
+        // RFC 6455 §5.5.3: unsolicited pongs serve as a unidirectional heartbeat. The client answers nothing, and the
+        // server neither pings nor waits for an answer: heartbeat after heartbeat, then the connection still echoes.
+        for (int heartbeat = 1; heartbeat <= 3; heartbeat++)
+        {
+            Frame? frame = await ReadFrameOrEndAsync(connection);
+            Assert.True(frame?.Opcode == PongOpcode, $"Heartbeat {heartbeat}: expected a pong, got {Describe(frame)}.");
+        }
 
-        // RFC 6455 §5.5.3: an unsolicited pong (FIN + opcode 0xA) serves as a unidirectional heartbeat; a server never masks.
-        Assert.Equal(0x8A, frame[0]);
-        Assert.Equal(0, frame[1] & 0x80);
+        await AssertStillEchoesAsync(connection);
     }
 
     [Fact]
     public async Task KeepAlive_WithTimeout_SendsPings_AndAbortsAClientThatNeverAnswers()
     {
         await using RawConnection connection = await OpenWebSocketAsync("/ping", "chat.v1");
-        var elapsed = Stopwatch.StartNew();
 
-        byte[] frame = await connection.ReadExactlyAsync(2);
-        Assert.Equal(0x89, frame[0]);
-        Assert.Equal(0, frame[1] & 0x80);
-        await connection.ReadExactlyAsync(frame[1] & 0x7F);
-
-        // No pong goes back: within the 300 ms timeout (plus scheduling) the server gives up on the connection.
-        await ReadUntilClosedAsync(connection);
-        Assert.True(elapsed.Elapsed < TimeSpan.FromSeconds(5), $"The connection stayed open for {elapsed.Elapsed}.");
+        // What a client that never answers sees, in order, until the connection ends. RFC 6455 §5.5.2: first a ping; then,
+        // with no pong, the connection is aborted: no close frame, no data, only the end. The read timeout of RawConnection
+        // and the frame count only guard against a hang; no step waits for a time to pass.
+        var events = new List<string>();
+        Frame? frame;
+        do
+        {
+            frame = await ReadFrameOrEndAsync(connection);
+            events.Add(Describe(frame));
+            bool expected = frame is null ? events.Count > 1 : frame.Opcode == PingOpcode;
+            Assert.True(expected && events.Count < 100, $"Expected pings, then the end of the connection; got {string.Join(", ", events)}.");
+        }
+        while (frame is not null);
     }
 
     [Fact]
     public async Task KeepAlive_ClientThatAnswersPings_StaysConnected()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        using var client = new ClientWebSocket();
-        client.Options.AddSubProtocol("chat.v1");
-        await client.ConnectAsync(server.WebSocketUri("/ping"), timeout.Token);
+        await using RawConnection connection = await OpenWebSocketAsync("/ping", "chat.v1");
 
-        // ClientWebSocket answers each ping from inside ReceiveAsync, so keep a receive pending while a second passes.
-        byte[] buffer = new byte[64];
-        Task<ValueWebSocketReceiveResult> receiving = client.ReceiveAsync(buffer.AsMemory(), timeout.Token).AsTask();
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        Assert.False(receiving.IsCompleted);
-        Assert.Equal(WebSocketState.Open, client.State);
+        // RFC 6455 §5.5.3: each ping is answered with a pong carrying its application data. Another ping comes only while
+        // the server keeps the connection, and it drops a client that leaves a ping unanswered (the test above), so five
+        // pings in a row show that the answers were taken.
+        for (int ping = 1; ping <= 5; ping++)
+        {
+            Frame? frame = await ReadFrameOrEndAsync(connection);
+            Assert.True(frame?.Opcode == PingOpcode, $"Ping {ping}: expected a ping, got {Describe(frame)}.");
+            await connection.SendAsync(ClientFrame(PongOpcode, frame!.Payload));
+        }
 
-        await client.SendAsync("still here"u8.ToArray(), WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
-        ValueWebSocketReceiveResult echoed = await receiving;
-        Assert.Equal("still here", Encoding.UTF8.GetString(buffer, 0, echoed.Count));
-        await client.CloseAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+        await AssertStillEchoesAsync(connection);
     }
 
     [Fact]
@@ -160,9 +172,9 @@ public sealed class LifecycleTests(KestrelFixture server) : IClassFixture<Kestre
     }
 
     [Theory]
-    [InlineData("/deflate", new[] { "permessage-deflate" })]
-    [InlineData("/deflate-small", new[] { "permessage-deflate", "server_no_context_takeover", "server_max_window_bits=10", "client_max_window_bits=10" })]
-    public async Task Deflate_ClientWebSocket_NegotiatesAndRoundTripsCompressibleMessages(string path, string[] expectedParameters)
+    [InlineData("/deflate", "permessage-deflate")]
+    [InlineData("/deflate-small", "permessage-deflate; server_no_context_takeover; server_max_window_bits=10; client_max_window_bits=10")]
+    public async Task Deflate_ClientWebSocket_NegotiatesAndRoundTripsCompressibleMessages(string path, string expectedExtensions)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         using var client = new ClientWebSocket();
@@ -171,8 +183,8 @@ public sealed class LifecycleTests(KestrelFixture server) : IClassFixture<Kestre
         client.Options.DangerousDeflateOptions = new WebSocketDeflateOptions { ClientMaxWindowBits = 15, ServerMaxWindowBits = 15 };
         await client.ConnectAsync(server.WebSocketUri(path), timeout.Token);
 
-        string extensions = string.Join(",", client.HttpResponseHeaders!["Sec-WebSocket-Extensions"]);
-        Assert.Equal(expectedParameters, extensions.Split(';', StringSplitOptions.TrimEntries));
+        string extensions = string.Join(", ", client.HttpResponseHeaders!["Sec-WebSocket-Extensions"]);
+        Assert.Equal(ExtensionList.Parse(expectedExtensions), ExtensionList.Parse(extensions));
 
         for (int round = 0; round < 3; round++)
         {
@@ -214,6 +226,108 @@ public sealed class LifecycleTests(KestrelFixture server) : IClassFixture<Kestre
         Assert.Equal(101, head.StatusCode);
         return connection;
     }
+
+    /// <summary>
+    /// A text message is echoed and the closing handshake completes with 1000 (RFC 6455 §7.1.2): the connection is open.
+    /// Keep-alive frames that arrive meanwhile are skipped, and pings answered.
+    /// </summary>
+    private static async Task AssertStillEchoesAsync(RawConnection connection)
+    {
+        await connection.SendAsync(ClientFrame(TextOpcode, "still here"u8));
+        Frame echoed = await ReadSkippingKeepAliveAsync(connection);
+        Assert.Equal("text still here", Describe(echoed));
+
+        await connection.SendAsync(MaskedNormalClose);
+        Frame close = await ReadSkippingKeepAliveAsync(connection);
+        Assert.Equal("close 1000", Describe(close));
+        Assert.Empty(await ReadUntilClosedAsync(connection));
+    }
+
+    /// <summary>The next frame that is no ping or pong, answering each ping with its pong on the way.</summary>
+    private static async Task<Frame> ReadSkippingKeepAliveAsync(RawConnection connection)
+    {
+        while (true)
+        {
+            Frame frame = await ReadFrameOrEndAsync(connection) ?? throw new EndOfStreamException("The server ended the connection.");
+            if (frame.Opcode == PingOpcode)
+            {
+                await connection.SendAsync(ClientFrame(PongOpcode, frame.Payload));
+            }
+            else if (frame.Opcode != PongOpcode)
+            {
+                return frame;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The next frame from the server (RFC 6455 §5.2), or null when the connection ended, gracefully or with a reset,
+    /// between two frames. Checks what holds for every server frame: unmasked (§5.1), and a control frame is one
+    /// unfragmented frame of at most 125 bytes (§5.5).
+    /// </summary>
+    private static async Task<Frame?> ReadFrameOrEndAsync(RawConnection connection)
+    {
+        byte[] head;
+        try
+        {
+            head = await connection.ReadExactlyAsync(2);
+        }
+        catch (IOException)
+        {
+            Assert.Empty(connection.Remaining());
+            return null;
+        }
+
+        Assert.True((head[1] & 0x80) == 0, "A server must not mask its frames.");
+        int opcode = head[0] & 0x0F;
+        int length = head[1] & 0x7F;
+        if (opcode >= CloseOpcode)
+        {
+            Assert.True((head[0] & 0x80) != 0 && length <= 125, $"Control frame 0x{opcode:X}: fragmented or longer than 125 bytes.");
+        }
+        else if (length == 126)
+        {
+            byte[] extended = await connection.ReadExactlyAsync(2);
+            length = (extended[0] << 8) | extended[1];
+        }
+        else if (length == 127)
+        {
+            Assert.Fail("A frame longer than any message these tests send.");
+        }
+
+        return new Frame(opcode, await connection.ReadExactlyAsync(length));
+    }
+
+    /// <summary>A client frame with FIN set, masked as every client frame must be (RFC 6455 §5.3).</summary>
+    private static byte[] ClientFrame(int opcode, ReadOnlySpan<byte> payload)
+    {
+        Assert.InRange(payload.Length, 0, 125);
+        byte[] frame = new byte[6 + payload.Length];
+        frame[0] = (byte)(0x80 | opcode);
+        frame[1] = (byte)(0x80 | payload.Length);
+        ReadOnlySpan<byte> mask = [0x37, 0xfa, 0x21, 0x3d];
+        mask.CopyTo(frame.AsSpan(2));
+        for (int i = 0; i < payload.Length; i++)
+        {
+            frame[6 + i] = (byte)(payload[i] ^ mask[i % 4]);
+        }
+
+        return frame;
+    }
+
+    /// <summary>A frame as an event name: "ping", "pong", "text …", "close …", or "end" for the end of the connection.</summary>
+    private static string Describe(Frame? frame) => frame switch
+    {
+        null => "end",
+        { Opcode: PingOpcode } => "ping",
+        { Opcode: PongOpcode } => "pong",
+        { Opcode: TextOpcode } => "text " + Encoding.UTF8.GetString(frame.Payload),
+        { Opcode: CloseOpcode, Payload.Length: >= 2 } => $"close {(frame.Payload[0] << 8) | frame.Payload[1]}",
+        _ => $"opcode 0x{frame.Opcode:X} with {frame.Payload.Length} bytes",
+    };
+
+    /// <summary>One frame the server sent: its opcode (RFC 6455 §5.2) and its payload.</summary>
+    private sealed record Frame(int Opcode, byte[] Payload);
 
     /// <summary>Whatever arrives until the server closes the connection, gracefully or with a reset.</summary>
     private static async Task<byte[]> ReadUntilClosedAsync(RawConnection connection)

@@ -18,6 +18,10 @@ public sealed class RawResponseHead(string text, string statusLine, IReadOnlyLis
 
     public string StatusLine { get; } = statusLine;
 
+    /// <summary>The status line's HTTP-version, e.g. <c>HTTP/1.1</c>.</summary>
+    public string HttpVersion => StatusLine.Split(' ')[0];
+
+    /// <summary>The status code; the reason phrase after it is not part of the protocol (RFC 9112 §4).</summary>
     public int StatusCode => int.Parse(StatusLine.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
 
     public IReadOnlyList<KeyValuePair<string, string>> Fields { get; } = fields;

@@ -3,6 +3,7 @@ using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using HttpUpgrade.Testing;
 using Xunit;
 
 namespace HttpUpgrade.Browser.Tests;
@@ -43,7 +44,7 @@ public sealed class BrowserChatTests(SampleServer sample) : IClassFixture<Sample
     {
         // The client's most preferred subprotocol the handler speaks, and permessage-deflate accepted as Chromium offered it.
         Assert.Equal("chat.v2", result.GetProperty("protocol").GetString());
-        Assert.Equal("permessage-deflate", result.GetProperty("extensions").GetString());
+        Assert.Equal(ExtensionList.Parse("permessage-deflate"), ExtensionList.Parse(result.GetProperty("extensions").GetString()));
         Assert.Equal(Messages, result.GetProperty("received").EnumerateArray().Select(m => m.GetString()).ToArray());
         Assert.Equal(1000, result.GetProperty("closeCode").GetInt32());
     }

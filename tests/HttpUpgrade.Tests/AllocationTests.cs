@@ -40,7 +40,7 @@ public sealed class AllocationTests
             Assert.Equal(UpgradeOutcome.Accept, negotiator.Negotiate(webSocket).Outcome);
             Assert.Equal("chat", negotiator.Negotiate(webSocketWithSubProtocol).SubProtocol);
             Assert.Equal("echo/1", negotiator.Negotiate(raw).Upgrade);
-            Assert.Equal("permessage-deflate; server_max_window_bits=11; client_max_window_bits=10", negotiator.Negotiate(deflate).Deflate.ToString());
+            Expect.Extensions("RFC 7692 §7", "permessage-deflate; server_max_window_bits=11; client_max_window_bits=10", negotiator.Negotiate(deflate).Deflate.ToHeaderValue());
         }
 
         Assert.Equal(0, AllocatedBytes(negotiator, webSocket));

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using HttpUpgrade.Testing;
 using Xunit;
 
 namespace HttpUpgrade.Tests;
@@ -21,6 +22,29 @@ internal static class Expect
         if (!string.Equals(expected, actual, StringComparison.Ordinal))
         {
             Assert.Fail($"{rule}: expected {what} '{expected ?? "(none)"}', got '{actual ?? "(none)"}'.");
+        }
+    }
+
+    /// <summary>
+    /// Two <c>Sec-WebSocket-Extensions</c> values agree on what RFC 6455 §9.1 and RFC 7692 §7 fix: the same extensions in
+    /// the same order, each with the same set of parameters, in whatever order they are written.
+    /// </summary>
+    public static void Extensions(string rule, string? expected, string? actual)
+    {
+        bool same;
+        try
+        {
+            same = (expected is null) == (actual is null) && ExtensionList.Parse(expected).Equals(ExtensionList.Parse(actual));
+        }
+        catch (FormatException exception)
+        {
+            same = false;
+            rule += $" ({exception.Message})";
+        }
+
+        if (!same)
+        {
+            Assert.Fail($"{rule}: expected Sec-WebSocket-Extensions '{expected ?? "(none)"}', got '{actual ?? "(none)"}'.");
         }
     }
 }

@@ -147,8 +147,9 @@ public sealed class ExtendedConnectNegotiationTests
         UpgradeDecision decision = new UpgradeNegotiator(new TestRegistry(Chat), options)
             .Negotiate(Connect().With(UpgradeRequestHeader.SecWebSocketExtensions, "permessage-deflate; client_max_window_bits"));
 
-        Assert.Equal(200, decision.StatusCode);
-        Assert.Equal("permessage-deflate", decision.Deflate.ToHeaderValue());
-        Assert.Equal("200 CONNECT websocket", decision.ToString());
+        Expect.Decision("RFC 8441 §5", decision, UpgradeOutcome.Accept, 200, UpgradeReason.None);
+        Assert.True(decision.IsExtendedConnect);
+        Assert.Same(Chat, decision.Registration);
+        Expect.Extensions("RFC 7692 §7 via RFC 8441 §5: the offer is answered as on HTTP/1.1", "permessage-deflate", decision.Deflate.ToHeaderValue());
     }
 }

@@ -32,8 +32,8 @@ public sealed class PerMessageDeflateTests
         UpgradeDecision decision = Negotiator(new WebSocketDeflateOptions()).Negotiate(TestRequest.WebSocket().With(UpgradeRequestHeader.SecWebSocketExtensions, offer));
 
         Expect.Decision(rule, decision, UpgradeOutcome.Accept, 101, UpgradeReason.None);
-        Expect.Value(rule, expected, decision.Deflate.ToHeaderValue(), "Sec-WebSocket-Extensions");
-        Assert.Contains(new("Sec-WebSocket-Extensions", expected), decision.HandshakeFields());
+        Expect.Extensions(rule, expected, decision.Deflate.ToHeaderValue());
+        Expect.Extensions(rule, expected, Assert.Single(decision.HandshakeFields(), h => h.Key == "Sec-WebSocket-Extensions").Value);
     }
 
     [Theory]
@@ -81,7 +81,7 @@ public sealed class PerMessageDeflateTests
     {
         TestRequest request = TestRequest.WebSocket().With(UpgradeRequestHeader.SecWebSocketExtensions, "foo", "permessage-deflate; server_max_window_bits=12", "permessage-deflate");
 
-        Assert.Equal("permessage-deflate; server_max_window_bits=12", Negotiator(new WebSocketDeflateOptions()).Negotiate(request).Deflate.ToHeaderValue());
+        Expect.Extensions("RFC 9110 §5.3: the field lines are one list; its first acceptable offer is answered", "permessage-deflate; server_max_window_bits=12", Negotiator(new WebSocketDeflateOptions()).Negotiate(request).Deflate.ToHeaderValue());
     }
 
     [Theory]
@@ -96,7 +96,7 @@ public sealed class PerMessageDeflateTests
         var server = new WebSocketDeflateOptions { ServerMaxWindowBits = 10, ClientMaxWindowBits = 11 };
         UpgradeDecision decision = Negotiator(server).Negotiate(TestRequest.WebSocket().With(UpgradeRequestHeader.SecWebSocketExtensions, offer));
 
-        Expect.Value(rule, expected, decision.Deflate.ToHeaderValue(), "Sec-WebSocket-Extensions");
+        Expect.Extensions(rule, expected, decision.Deflate.ToHeaderValue());
         WebSocketDeflateOptions options = decision.Deflate.ToDeflateOptions()!;
         Assert.Equal(clientBits, options.ClientMaxWindowBits);
         Assert.Equal(serverBits, options.ServerMaxWindowBits);
@@ -110,7 +110,7 @@ public sealed class PerMessageDeflateTests
         var server = new WebSocketDeflateOptions { ServerContextTakeover = false, ClientContextTakeover = false };
         UpgradeDecision decision = Negotiator(server).Negotiate(TestRequest.WebSocket().With(UpgradeRequestHeader.SecWebSocketExtensions, "permessage-deflate"));
 
-        Assert.Equal("permessage-deflate; server_no_context_takeover; client_no_context_takeover", decision.Deflate.ToHeaderValue());
+        Expect.Extensions("RFC 7692 §7.1.1: the server's own no-context-takeover settings are announced", "permessage-deflate; server_no_context_takeover; client_no_context_takeover", decision.Deflate.ToHeaderValue());
         WebSocketDeflateOptions options = decision.Deflate.ToDeflateOptions()!;
         Assert.False(options.ServerContextTakeover);
         Assert.False(options.ClientContextTakeover);
@@ -133,7 +133,7 @@ public sealed class PerMessageDeflateTests
         TestRequest offer(string subProtocol) => TestRequest.WebSocket()
             .With(UpgradeRequestHeader.SecWebSocketProtocol, subProtocol)
             .With(UpgradeRequestHeader.SecWebSocketExtensions, "permessage-deflate");
-        Assert.Equal("permessage-deflate; server_max_window_bits=13", negotiator.Negotiate(offer("zip")).Deflate.ToHeaderValue());
+        Expect.Extensions("RFC 7692 §7.1.2.1: the registration's own window", "permessage-deflate; server_max_window_bits=13", negotiator.Negotiate(offer("zip")).Deflate.ToHeaderValue());
         Assert.False(negotiator.Negotiate(offer("raw")).Deflate.IsNegotiated);
     }
 
@@ -146,8 +146,9 @@ public sealed class PerMessageDeflateTests
 
         Span<char> buffer = stackalloc char[WebSocketDeflateParameters.MaxHeaderValueLength];
         Assert.True(decision.Deflate.TryFormat(buffer, out int written));
-        Assert.Equal(Expected, buffer.Slice(0, written).ToString());
-        Assert.False(decision.Deflate.TryFormat(buffer.Slice(0, Expected.Length - 1), out _));
+        Expect.Extensions("TryFormat writes the response value", Expected, buffer.Slice(0, written).ToString());
+        Assert.Equal(decision.Deflate.ToHeaderValue(), buffer.Slice(0, written).ToString());
+        Assert.False(decision.Deflate.TryFormat(buffer.Slice(0, written - 1), out _));
         Assert.False(default(WebSocketDeflateParameters).TryFormat(buffer, out _));
         Assert.Null(default(WebSocketDeflateParameters).ToHeaderValue());
     }

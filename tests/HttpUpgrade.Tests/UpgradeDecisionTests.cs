@@ -1,10 +1,12 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
+using HttpUpgrade.Testing;
 using Xunit;
 
 namespace HttpUpgrade.Tests;
 
-/// <summary>The response each decision calls for, as <see cref="UpgradeDecision.GetResponseHeaders"/> lists it.</summary>
+/// <summary>The response each decision calls for, as <see cref="UpgradeDecision.ResponseFields"/> lists it.</summary>
 public sealed class UpgradeDecisionTests
 {
     private static readonly UpgradeNegotiator Negotiator = Registrations.RequiringNegotiator(
@@ -24,8 +26,7 @@ public sealed class UpgradeDecisionTests
             new("Sec-WebSocket-Protocol", "chat"),
         ],
         decision.HandshakeFields());
-        Assert.Equal("101 websocket", decision.ToString());
-        Assert.Equal("Switching protocols.", decision.Message);
+        Expect.Decision("RFC 6455 §4.2.2", decision, UpgradeOutcome.Accept, 101, UpgradeReason.None);
     }
 
     [Fact]
@@ -34,7 +35,7 @@ public sealed class UpgradeDecisionTests
         UpgradeDecision decision = Negotiator.Negotiate(TestRequest.Raw("echo/1"));
 
         Assert.Equal([new("Connection", "Upgrade"), new("Upgrade", "echo/1")], decision.HandshakeFields());
-        Assert.Equal("101 echo/1", decision.ToString());
+        Expect.Decision("RFC 9110 §7.8", decision, UpgradeOutcome.Accept, 101, UpgradeReason.None);
         Span<char> accept = stackalloc char[UpgradeDecision.WebSocketAcceptLength];
         Assert.False(decision.TryCopyWebSocketAccept(accept));
     }
@@ -45,8 +46,7 @@ public sealed class UpgradeDecisionTests
         UpgradeDecision decision = Negotiator.Negotiate(TestRequest.WebSocket("POST"));
 
         Assert.Equal([new("Allow", "GET")], decision.HandshakeFields());
-        Assert.Equal("405 MethodNotAllowed", decision.ToString());
-        Assert.Equal("A WebSocket handshake must use the GET method.", decision.Message);
+        Expect.Decision("RFC 9110 §15.5.6", decision, UpgradeOutcome.Reject, 405, UpgradeReason.MethodNotAllowed);
     }
 
     [Fact]
@@ -54,14 +54,14 @@ public sealed class UpgradeDecisionTests
     {
         UpgradeDecision decision = Negotiator.Negotiate(TestRequest.WebSocket().With(UpgradeRequestHeader.SecWebSocketVersion, "7"));
 
-        Assert.Equal(
-        [
-            new("Connection", "Upgrade"),
-            new("Upgrade", "websocket"),
-            new("Sec-WebSocket-Version", "13, 8"),
-        ],
-        decision.HandshakeFields());
-        Assert.Equal("426 UnsupportedWebSocketVersion", decision.ToString());
+        IReadOnlyList<KeyValuePair<string, string>> headers = decision.HandshakeFields();
+        Assert.Equal(new[] { "Connection", "Upgrade", "Sec-WebSocket-Version" }, headers.Select(h => h.Key));
+        Assert.Equal("Upgrade", headers[0].Value);
+        Assert.Equal("websocket", headers[1].Value);
+
+        // RFC 6455 §4.4 lists the versions in no particular order.
+        Assert.Equal(FieldValues.AsSet("13, 8"), FieldValues.AsSet(headers[2].Value));
+        Expect.Decision("RFC 6455 §4.4", decision, UpgradeOutcome.Reject, 426, UpgradeReason.UnsupportedWebSocketVersion);
     }
 
     [Fact]
@@ -69,9 +69,9 @@ public sealed class UpgradeDecisionTests
     {
         UpgradeDecision decision = Negotiator.Negotiate(new TestRequest());
 
+        // RFC 9110 §7.8: the protocols in descending order of preference, so here the order is part of the answer.
         Assert.Equal([new("Connection", "Upgrade"), new("Upgrade", "websocket, echo/1")], decision.HandshakeFields());
-        Assert.Equal("426 NotAnUpgrade", decision.ToString());
-        Assert.Contains("Upgrade", decision.Message, StringComparison.Ordinal);
+        Expect.Decision("RFC 9110 §15.5.22", decision, UpgradeOutcome.Reject, 426, UpgradeReason.NotAnUpgrade);
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class UpgradeDecisionTests
 
         Assert.Equal(400, decision.StatusCode);
         Assert.Empty(decision.HandshakeFields());
-        Assert.Equal("400 InvalidWebSocketKey", decision.ToString());
+        Expect.Decision("RFC 6455 §4.2.1 item 5", decision, UpgradeOutcome.Reject, 400, UpgradeReason.InvalidWebSocketKey);
     }
 
     [Fact]
@@ -98,9 +98,8 @@ public sealed class UpgradeDecisionTests
     {
         UpgradeDecision ignored = Registrations.Negotiator(Registrations.Create("echo")).Negotiate(new TestRequest());
 
-        Assert.Equal(UpgradeOutcome.Ignore, ignored.Outcome);
+        Expect.Decision("RFC 9110 §7.8: no Upgrade, nothing to answer", ignored, UpgradeOutcome.Ignore, 0, UpgradeReason.NotAnUpgrade);
         Assert.Empty(ignored.HandshakeFields());
-        Assert.Equal("Ignore (NotAnUpgrade)", ignored.ToString());
 
         UpgradeDecision none = default;
         Assert.Equal(UpgradeOutcome.Ignore, none.Outcome);
@@ -132,5 +131,78 @@ public sealed class UpgradeDecisionTests
             Assert.EndsWith(".", message, StringComparison.Ordinal);
             Assert.True(messages.Add(message), $"{reason} shares its message with another reason.");
         }
+    }
+
+    [Theory]
+    [InlineData(UpgradeReason.MalformedUpgrade, 400)]
+    [InlineData(UpgradeReason.InvalidWebSocketKey, 400)]
+    [InlineData(UpgradeReason.OriginNotAllowed, 403)]
+    [InlineData(UpgradeReason.MethodNotAllowed, 405)]
+    [InlineData(UpgradeReason.ExpectationFailed, 417)]
+    [InlineData(UpgradeReason.NotAnUpgrade, 426)]
+    [InlineData(UpgradeReason.UnsupportedWebSocketVersion, 426)]
+    [InlineData(UpgradeReason.HostCannotUpgrade, 426)]
+    [InlineData(UpgradeReason.HandlerUnavailable, 500)]
+    [InlineData(UpgradeReason.ShuttingDown, 503)]
+    [InlineData(UpgradeReason.SwitchFailed, 503)]
+    public void StatusCode_ComesFromTheReason(UpgradeReason reason, int statusCode)
+        => Assert.Equal(statusCode, UpgradeResponses.StatusCode(reason));
+
+    [Fact]
+    public void EveryRejection_CarriesItsTextBody_DescribedByItsFields()
+    {
+        TestRequest[] requests =
+        [
+            new TestRequest(),
+            TestRequest.WebSocket("POST"),
+            TestRequest.WebSocket().With(UpgradeRequestHeader.SecWebSocketVersion, "7"),
+            TestRequest.WebSocket().With(UpgradeRequestHeader.SecWebSocketKey, "short"),
+            TestRequest.WebSocket().With(UpgradeRequestHeader.Origin, "https://evil.example"),
+        ];
+
+        foreach (TestRequest request in requests)
+        {
+            UpgradeDecision decision = Negotiator.Negotiate(request);
+            Assert.Equal(UpgradeOutcome.Reject, decision.Outcome);
+
+            byte[] body = decision.Body.ToArray();
+            Assert.Equal(decision.Message + "\n", System.Text.Encoding.UTF8.GetString(body));
+            Dictionary<string, string> fields = decision.ResponseFields.ToDictionary(f => f.Key, f => f.Value, StringComparer.OrdinalIgnoreCase);
+            Assert.Equal("text/plain; charset=utf-8", fields["Content-Type"]);
+            Assert.Equal(body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), fields["Content-Length"]);
+            Assert.Equal(decision.ResponseFields.Count(), fields.Count);
+        }
+    }
+
+    [Fact]
+    public void Accepting_HasNoBody_AndNoContentFields()
+    {
+        UpgradeDecision decision = Negotiator.Negotiate(TestRequest.WebSocket().With(UpgradeRequestHeader.SecWebSocketProtocol, "chat"));
+
+        Assert.True(decision.Body.IsEmpty);
+        Assert.DoesNotContain(decision.ResponseFields, f => f.Key is "Content-Type" or "Content-Length");
+        Assert.Equal(decision.HandshakeFields(), decision.GetResponseHeaders());
+    }
+
+    [Fact]
+    public void HostRefusals_AreCompleteDecisions()
+    {
+        UpgradeDecision accepted = Negotiator.Negotiate(TestRequest.Raw("echo/1"));
+
+        UpgradeDecision cannot = Negotiator.Refuse(accepted, UpgradeReason.HostCannotUpgrade);
+        Expect.Decision("RFC 9110 §15.5.22: a host that cannot switch answers 426 with the protocols", cannot, UpgradeOutcome.Reject, 426, UpgradeReason.HostCannotUpgrade);
+        Assert.Equal([new("Connection", "Upgrade"), new("Upgrade", "websocket, echo/1")], cannot.HandshakeFields());
+        Assert.Null(cannot.Registration);
+
+        foreach ((UpgradeReason reason, int status) in new[] { (UpgradeReason.ShuttingDown, 503), (UpgradeReason.HandlerUnavailable, 500), (UpgradeReason.SwitchFailed, 503) })
+        {
+            UpgradeDecision refused = Negotiator.Refuse(accepted, reason);
+            Expect.Decision(reason.ToString(), refused, UpgradeOutcome.Reject, status, reason);
+            Assert.Empty(refused.HandshakeFields());
+            Assert.False(refused.Body.IsEmpty);
+        }
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => Negotiator.Refuse(accepted, UpgradeReason.InvalidHost));
+        Assert.Throws<ArgumentException>(() => Negotiator.Refuse(Negotiator.Negotiate(new TestRequest()), UpgradeReason.ShuttingDown));
     }
 }

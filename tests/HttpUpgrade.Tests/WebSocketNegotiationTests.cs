@@ -1,6 +1,7 @@
 using System;
 using System.Security.Cryptography;
 using System.Text;
+using HttpUpgrade.Testing;
 using Xunit;
 
 namespace HttpUpgrade.Tests;
@@ -181,7 +182,7 @@ public sealed class WebSocketNegotiationTests
 
         UpgradeDecision rejected = negotiator.Negotiate(TestRequest.WebSocket().With(UpgradeRequestHeader.SecWebSocketVersion, "9"));
         Expect.Decision("RFC 6455 §4.4", rejected, UpgradeOutcome.Reject, 426, UpgradeReason.UnsupportedWebSocketVersion);
-        Assert.Equal("13, 8, 7", rejected.SecWebSocketVersion);
+        Assert.Equal(FieldValues.AsSet("13, 8, 7"), FieldValues.AsSet(rejected.SecWebSocketVersion));
 
         UpgradeDecision accepted = negotiator.Negotiate(TestRequest.WebSocket().With(UpgradeRequestHeader.SecWebSocketVersion, "7"));
         Expect.Decision("RFC 6455 §4.2.2", accepted, UpgradeOutcome.Accept, 101, UpgradeReason.None);
