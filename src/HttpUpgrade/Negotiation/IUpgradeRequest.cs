@@ -69,6 +69,9 @@ public enum UpgradeRequestHeader
     /// the upgrade token the client asks to tunnel, for example <c>websocket</c>. Absent on every other request.
     /// </summary>
     Protocol,
+
+    /// <summary><c>HTTP2-Settings</c> (RFC 7540 §3.2.1): the client's HTTP/2 settings on an <c>h2c</c> upgrade.</summary>
+    Http2Settings,
 }
 
 /// <summary>

@@ -44,6 +44,15 @@ public readonly struct UpgradeDecision
         accept.CopyTo(_accept);
     }
 
+    /// <summary>
+    /// The answer to a plain request for a resource served only over TLS (RFC 2817 §4.2): <c>426</c> with
+    /// <c>Upgrade: TLS/1.2, HTTP/1.1</c>, <c>Connection: Upgrade</c> and a one-line body. Over HTTP/2 or HTTP/3 (in clear)
+    /// the 426 carries neither field, which those versions forbid (RFC 9113 §8.2.2): such a client uses https instead.
+    /// </summary>
+    /// <param name="version">The HTTP version of the request.</param>
+    public static UpgradeDecision RequireTls(UpgradeHttpVersion version)
+        => Reject(UpgradeReason.TlsRequired, version is UpgradeHttpVersion.Http2 or UpgradeHttpVersion.Http3 ? null : "TLS/1.2, HTTP/1.1");
+
     /// <summary>What the host should do.</summary>
     public UpgradeOutcome Outcome { get; }
 

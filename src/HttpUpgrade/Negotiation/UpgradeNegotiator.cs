@@ -194,9 +194,13 @@ public sealed partial class UpgradeNegotiator
                 continue;
             }
 
-            UpgradeDecision decision = candidates[0].Kind == UpgradeProtocolKind.WebSocket
-                ? NegotiateWebSocket(request, offer, candidates, extendedConnect: false)
-                : NegotiateRaw(request, offer, candidates, extendedConnect: false);
+            UpgradeDecision decision = candidates[0].Kind switch
+            {
+                UpgradeProtocolKind.WebSocket => NegotiateWebSocket(request, offer, candidates, extendedConnect: false),
+                UpgradeProtocolKind.Tls => NegotiateTls(request, offer, candidates[0]),
+                UpgradeProtocolKind.H2c => NegotiateH2c(request, offer, candidates[0]),
+                _ => NegotiateRaw(request, offer, candidates, extendedConnect: false),
+            };
 
             if (decision.Outcome == UpgradeOutcome.Accept)
             {
@@ -230,8 +234,9 @@ public sealed partial class UpgradeNegotiator
             return UpgradeDecision.Reject(UpgradeReason.MalformedUpgrade);
         }
 
+        // TLS and h2c switch a whole HTTP/1.1 connection; a stream of a multiplexed connection has neither to switch.
         ReadOnlySpan<UpgradeRegistration> candidates = _registry.Match(offer.Name);
-        if (candidates.IsEmpty)
+        if (candidates.IsEmpty || candidates[0].Kind is UpgradeProtocolKind.Tls or UpgradeProtocolKind.H2c)
         {
             return NotUpgraded(UpgradeReason.NoRegisteredProtocol, request.HttpVersion);
         }

@@ -93,4 +93,19 @@ public enum UpgradeReason
     /// connections). Answered 503.
     /// </summary>
     SwitchFailed,
+
+    /// <summary>
+    /// TLS or h2c offered on a connection that already uses TLS: there is nothing to switch to (RFC 2817 §3, RFC 7540
+    /// §3.2). The request is served as it is.
+    /// </summary>
+    AlreadySecure,
+
+    /// <summary>
+    /// An <c>h2c</c> upgrade without exactly one valid <c>HTTP2-Settings</c> field (RFC 7540 §3.2.1). The request is served
+    /// as HTTP/1.1.
+    /// </summary>
+    InvalidHttp2Settings,
+
+    /// <summary>The resource is served only over TLS: upgrade this connection with <c>Upgrade: TLS/1.2</c> (RFC 2817 §4.2).</summary>
+    TlsRequired,
 }
