@@ -152,4 +152,18 @@ public sealed class ConnectionUpgradeNegotiationTests
         Assert.False(Http2Settings.IsValid(tooMany));
         Assert.True(Http2Settings.IsValid(Convert.ToBase64String(new byte[Http2Settings.MaxSettings * 6]).TrimEnd('=')));
     }
+
+    [Theory]
+    [InlineData("A*MAAABk")]
+    [InlineData("AAMAAABk=")]
+    [InlineData("AAMAAABk==")]
+    [InlineData("AAM AAABk")]
+    [InlineData("AAMAAAB")]
+    [InlineData("!!!!")]
+    public void Http2Settings_RefusesAnythingButBase64UrlOfWholeSettings_WithoutThrowing(string value)
+    {
+        // Six-byte settings encode to whole groups of four characters, so padding never belongs in the field either.
+        Assert.False(Http2Settings.IsValid(value));
+        Assert.True(Http2Settings.IsValid("AAMAAABk"));
+    }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Buffers.Binary;
-using System.Buffers.Text;
 
 namespace HttpUpgrade;
 
@@ -30,9 +29,18 @@ public static class Http2Settings
     {
         length = 0;
         value = HttpTokenGrammar.TrimWhitespace(value);
-        if (value.Length > Base64Url.GetEncodedLength(MaxPayloadLength) + 2
-            || value.ContainsAny('+', '/')
-            || !Base64Url.TryDecodeFromChars(value, payload, out length))
+
+        // RFC 4648 §5 without padding; "=" up to a multiple of four is tolerated, nothing else but the 64 letters.
+        if (value.Length % 4 == 0 && value.EndsWith("=="))
+        {
+            value = value.Slice(0, value.Length - 2);
+        }
+        else if (value.Length % 4 == 0 && value.EndsWith("="))
+        {
+            value = value.Slice(0, value.Length - 1);
+        }
+
+        if (value.Length % 4 == 1 || value.Length > (MaxPayloadLength * 4 + 2) / 3 || !TryDecodeBase64Url(value, payload, out length))
         {
             length = 0;
             return false;
@@ -45,6 +53,47 @@ public static class Http2Settings
         }
 
         return true;
+    }
+
+    private static bool TryDecodeBase64Url(ReadOnlySpan<char> value, Span<byte> destination, out int length)
+    {
+        length = 0;
+        int bits = 0;
+        int accumulator = 0;
+        foreach (char c in value)
+        {
+            int sextet = c switch
+            {
+                >= 'A' and <= 'Z' => c - 'A',
+                >= 'a' and <= 'z' => c - 'a' + 26,
+                >= '0' and <= '9' => c - '0' + 52,
+                '-' => 62,
+                '_' => 63,
+                _ => -1,
+            };
+
+            if (sextet < 0)
+            {
+                return false;
+            }
+
+            accumulator = (accumulator << 6) | sextet;
+            bits += 6;
+            if (bits >= 8)
+            {
+                bits -= 8;
+                if (length == destination.Length)
+                {
+                    return false;
+                }
+
+                destination[length++] = (byte)(accumulator >> bits);
+                accumulator &= (1 << bits) - 1;
+            }
+        }
+
+        // The bits left over pad the last byte and must be zero (RFC 4648 §3.5).
+        return accumulator == 0;
     }
 
     /// <summary>Whether <paramref name="value"/> decodes to a valid SETTINGS payload.</summary>
