@@ -238,6 +238,26 @@ public sealed class ConnectionUpgradeTests(ConnectionUpgradeFixture server) : IC
         return length is null || response.Length - end - 4 >= int.Parse(length["Content-Length:".Length..].Trim(), CultureInfo.InvariantCulture);
     }
 
+    [Fact]
+    public async Task WebSocketOverPriorKnowledgeHttp2_ReachesTheSameHandlers_Rfc8441()
+    {
+        using var client = new System.Net.WebSockets.ClientWebSocket();
+        client.Options.HttpVersion = HttpVersion.Version20;
+        client.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        client.Options.AddSubProtocol("chat.v1");
+        using var invoker = new HttpMessageInvoker(new SocketsHttpHandler(), disposeHandler: true);
+
+        await client.ConnectAsync(new Uri($"ws://127.0.0.1:{server.Port}/ws"), invoker, default);
+
+        Assert.Equal("chat.v1", client.SubProtocol);
+        byte[] message = Encoding.UTF8.GetBytes("over h2");
+        await client.SendAsync(message, System.Net.WebSockets.WebSocketMessageType.Text, true, default);
+        byte[] buffer = new byte[64];
+        System.Net.WebSockets.WebSocketReceiveResult echoed = await client.ReceiveAsync(buffer, default);
+        Assert.Equal("over h2", Encoding.UTF8.GetString(buffer, 0, echoed.Count));
+        await client.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, default);
+    }
+
     private string Url(string path) => $"http://127.0.0.1:{server.Port}{path}";
 
     private static Dictionary<string, string> Parse(string text)
