@@ -54,6 +54,9 @@ internal readonly struct HttpRequestUpgradeView : IUpgradeRequest
         UpgradeRequestHeader.Scheme => _scheme,
         UpgradeRequestHeader.Protocol => _protocol,
         UpgradeRequestHeader.Http2Settings => _headers["HTTP2-Settings"],
+        UpgradeRequestHeader.KeepAlive => _headers.KeepAlive,
+        UpgradeRequestHeader.ProxyConnection => _headers.ProxyConnection,
+        UpgradeRequestHeader.TE => _headers.TE,
         _ => StringValues.Empty,
     };
 

@@ -119,8 +119,9 @@ internal sealed class UpgradeHandlerRunner
             await handler.HandleAsync(upgradeContext, aborted);
             Log.HandlerCompleted(_logger, handlerName, upgradeContext.Protocol);
         }
-        catch (Exception exception) when (aborted.IsCancellationRequested)
+        catch (Exception exception) when (aborted.IsCancellationRequested || IsClientGone(exception))
         {
+            // The client went away (a reset, an EOF mid-read, the host aborting): not the server's fault, so Debug.
             Log.ConnectionAborted(_logger, handlerName, upgradeContext.Protocol, exception);
         }
         catch (Exception exception)
@@ -202,6 +203,16 @@ internal sealed class UpgradeHandlerRunner
             return null;
         }
     }
+
+    /// <summary>Whether <paramref name="exception"/> says the transport ended under the handler, rather than the handler failing.</summary>
+    private static bool IsClientGone(Exception exception) => exception switch
+    {
+        Microsoft.AspNetCore.Connections.ConnectionResetException or Microsoft.AspNetCore.Connections.ConnectionAbortedException => true,
+        EndOfStreamException => true,
+        IOException { InnerException: System.Net.Sockets.SocketException or Microsoft.AspNetCore.Connections.ConnectionResetException } => true,
+        IOException io when io.GetType() == typeof(IOException) => true,
+        _ => false,
+    };
 
     private async Task CloseAsync(WebSocket socket, WebSocketCloseStatus status, string? description, CancellationToken aborted)
     {

@@ -82,6 +82,13 @@ public sealed class RawConnection : IAsyncDisposable
         return _stream;
     }
 
+    /// <summary>Resets the connection (TCP RST), as a client that crashes or is killed does.</summary>
+    public void Reset()
+    {
+        _socket.LingerState = new LingerOption(true, 0);
+        _socket.Close();
+    }
+
     /// <summary>Ends the client's side of the connection (TCP FIN); the server can still send.</summary>
     public void ShutdownSend() => _socket.Shutdown(SocketShutdown.Send);
 

@@ -37,6 +37,9 @@ internal ref struct HeaderListEnumerator<TRequest>
 
     public ReadOnlySpan<char> Current { get; private set; }
 
+    /// <summary>How many empty elements (<c>a, , b</c>) were skipped so far.</summary>
+    public int EmptyElements { get; private set; }
+
     public readonly HeaderListEnumerator<TRequest> GetEnumerator() => this;
 
     public bool MoveNext()
@@ -80,6 +83,8 @@ internal ref struct HeaderListEnumerator<TRequest>
                 Current = element;
                 return true;
             }
+
+            EmptyElements++;
         }
     }
 

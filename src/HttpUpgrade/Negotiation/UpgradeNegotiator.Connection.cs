@@ -39,7 +39,7 @@ public sealed partial class UpgradeNegotiator
             return UpgradeDecision.Ignore(UpgradeReason.RequestHasContent);
         }
 
-        if (request.GetFieldLineCount(UpgradeRequestHeader.Expect) > 0)
+        if (UpgradeHeaders.HasUnmetExpectation(request))
         {
             return UpgradeDecision.Ignore(UpgradeReason.ExpectationFailed);
         }
@@ -82,7 +82,7 @@ public sealed partial class UpgradeNegotiator
             return UpgradeDecision.Ignore(UpgradeReason.RequestHasContent);
         }
 
-        if (request.GetFieldLineCount(UpgradeRequestHeader.Expect) > 0)
+        if (UpgradeHeaders.HasUnmetExpectation(request))
         {
             return UpgradeDecision.Ignore(UpgradeReason.ExpectationFailed);
         }

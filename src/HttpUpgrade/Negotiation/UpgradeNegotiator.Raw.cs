@@ -76,7 +76,7 @@ public sealed partial class UpgradeNegotiator
         }
 
         // RFC 9110 §10.1.1: see NegotiateWebSocket; an upgrade has no content for a 100 Continue to invite.
-        if (request.GetFieldLineCount(UpgradeRequestHeader.Expect) > 0)
+        if (UpgradeHeaders.HasUnmetExpectation(request))
         {
             return UpgradeDecision.Reject(UpgradeReason.ExpectationFailed);
         }

@@ -31,11 +31,10 @@ public sealed partial class UpgradeNegotiator
             }
         }
 
-        // RFC 9110 §10.1.1: a client MUST NOT send 100-continue without content, and a handshake has none; a server MAY
-        // answer an expectation it cannot meet with 417. Go's net/http and Node's http server answer 417 to any
-        // expectation they do not implement; a 100 Continue interim response before or, worse, after the switch would
-        // land in the client's WebSocket parser, so the handshake is refused instead.
-        if (request.GetFieldLineCount(UpgradeRequestHeader.Expect) > 0)
+        // RFC 9110 §10.1.1: 417 is for an expectation the server cannot meet. "100-continue" on a request without content
+        // is met by answering at all (as Kestrel's own WebSocket middleware does; the host never sends an interim 100 for
+        // content that is never read); any other expectation is unknown here, and refused.
+        if (UpgradeHeaders.HasUnmetExpectation(request))
         {
             return UpgradeDecision.Reject(UpgradeReason.ExpectationFailed);
         }

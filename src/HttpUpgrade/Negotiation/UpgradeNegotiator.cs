@@ -118,8 +118,10 @@ public sealed partial class UpgradeNegotiator
         return reason switch
         {
             // RFC 9110 §15.5.22 as for any 426; HTTP/2 and HTTP/3 responses carry neither field (RFC 9113 §8.2.2).
-            UpgradeReason.HostCannotUpgrade => UpgradeDecision.Reject(reason, accepted.IsExtendedConnect ? null : _advertised),
-            UpgradeReason.ShuttingDown or UpgradeReason.HandlerUnavailable or UpgradeReason.SwitchFailed => UpgradeDecision.Reject(reason),
+            UpgradeReason.HostCannotUpgrade when accepted.IsExtendedConnect => UpgradeDecision.Reject(reason),
+            UpgradeReason.HostCannotUpgrade => UpgradeDecision.Reject(reason, _advertised).WithConnectionClose(),
+            UpgradeReason.ShuttingDown or UpgradeReason.HandlerUnavailable or UpgradeReason.SwitchFailed when accepted.IsExtendedConnect => UpgradeDecision.Reject(reason),
+            UpgradeReason.ShuttingDown or UpgradeReason.HandlerUnavailable or UpgradeReason.SwitchFailed => UpgradeDecision.Reject(reason).WithConnectionClose(),
             _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "A host refuses an accepted upgrade only for HostCannotUpgrade, ShuttingDown, HandlerUnavailable or SwitchFailed."),
         };
     }
@@ -162,6 +164,15 @@ public sealed partial class UpgradeNegotiator
             return NotUpgraded(UpgradeReason.NotAnUpgrade, httpVersion);
         }
 
+        // From here the request asked to upgrade, and the client may have sent bytes of the new protocol behind its head:
+        // a refusal ends the connection, so those bytes are never parsed as HTTP.
+        UpgradeDecision decision = NegotiateOffers(request, httpVersion);
+        return decision.Outcome == UpgradeOutcome.Reject ? decision.WithConnectionClose() : decision;
+    }
+
+    private UpgradeDecision NegotiateOffers<TRequest>(TRequest request, UpgradeHttpVersion httpVersion)
+        where TRequest : IUpgradeRequest
+    {
         switch (UpgradeHeaders.ValidateUpgrade(request, _maxOffers, out int offers))
         {
             case UpgradeListStatus.Malformed:
@@ -226,6 +237,13 @@ public sealed partial class UpgradeNegotiator
     private UpgradeDecision NegotiateExtendedConnect<TRequest>(TRequest request)
         where TRequest : IUpgradeRequest
     {
+        // RFC 9113 §8.2.2: a request with a connection-specific field is malformed. Kestrel passes some through (Upgrade,
+        // on 10.0), so the negotiator checks: a malformed CONNECT is never answered 200.
+        if (HasConnectionSpecificField(request))
+        {
+            return UpgradeDecision.Reject(UpgradeReason.ConnectionSpecificField);
+        }
+
         // RFC 8441 §4: one :protocol, naming a token of the HTTP Upgrade Token Registry. The offer grammar is the
         // Upgrade element's, so a registered name/version is reachable the same way on every HTTP version.
         if (request.GetFieldLineCount(UpgradeRequestHeader.Protocol) != 1
@@ -251,6 +269,30 @@ public sealed partial class UpgradeNegotiator
             ? NegotiateWebSocket(request, offer, candidates, extendedConnect: true)
             : NegotiateRaw(request, offer, candidates, extendedConnect: true);
         return decision.Outcome == UpgradeOutcome.Ignore ? NotUpgraded(decision.Reason, request.HttpVersion) : decision;
+    }
+
+    private static bool HasConnectionSpecificField<TRequest>(TRequest request)
+        where TRequest : IUpgradeRequest
+    {
+        if (request.GetFieldLineCount(UpgradeRequestHeader.Connection) > 0
+            || request.GetFieldLineCount(UpgradeRequestHeader.Upgrade) > 0
+            || request.GetFieldLineCount(UpgradeRequestHeader.KeepAlive) > 0
+            || request.GetFieldLineCount(UpgradeRequestHeader.ProxyConnection) > 0
+            || request.GetFieldLineCount(UpgradeRequestHeader.TransferEncoding) > 0)
+        {
+            return true;
+        }
+
+        int te = request.GetFieldLineCount(UpgradeRequestHeader.TE);
+        for (int i = 0; i < te; i++)
+        {
+            if (!HttpTokenGrammar.TrimWhitespace(request.GetFieldLine(UpgradeRequestHeader.TE, i)).Equals("trailers", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private UpgradeDecision NotUpgraded(UpgradeReason reason, UpgradeHttpVersion version)

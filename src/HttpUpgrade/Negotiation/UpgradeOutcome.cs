@@ -106,6 +106,13 @@ public enum UpgradeReason
     /// </summary>
     InvalidHttp2Settings,
 
+    /// <summary>
+    /// An HTTP/2 or HTTP/3 extended CONNECT carries a connection-specific field (<c>Connection</c>, <c>Upgrade</c>,
+    /// <c>Keep-Alive</c>, <c>Proxy-Connection</c>, <c>Transfer-Encoding</c>, or <c>TE</c> other than <c>trailers</c>):
+    /// the request is malformed (RFC 9113 §8.2.2).
+    /// </summary>
+    ConnectionSpecificField,
+
     /// <summary>The resource is served only over TLS: upgrade this connection with <c>Upgrade: TLS/1.2</c> (RFC 2817 §4.2).</summary>
     TlsRequired,
 }

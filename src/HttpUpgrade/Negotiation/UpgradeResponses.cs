@@ -57,6 +57,7 @@ internal static class UpgradeResponses
         UpgradeReason.MalformedSubProtocol => (400, "Sec-WebSocket-Protocol must be a comma-separated list of tokens."),
         UpgradeReason.InvalidHost => (400, "An upgrade request must carry exactly one non-empty Host header."),
         UpgradeReason.NoAcceptableSubProtocol => (400, "None of the offered WebSocket subprotocols is spoken here; offer one with Sec-WebSocket-Protocol."),
+        UpgradeReason.ConnectionSpecificField => (400, "An HTTP/2 request must not carry Connection, Upgrade, Keep-Alive, Proxy-Connection, Transfer-Encoding, or TE other than trailers."),
         UpgradeReason.InvalidHttp2Settings => (400, "An h2c upgrade needs exactly one valid HTTP2-Settings header."),
 
         // RFC 6455 §4.2.2 item 4 (a refused origin), RFC 9110 §15.5.6 (405 lists the allowed methods), §10.1.1 (417).
