@@ -151,7 +151,8 @@ public static class UpgradeEndpointRouteBuilderExtensions
 
         ILogger logger = services.GetService<ILoggerFactory>()?.CreateLogger(Log.Category) ?? NullLogger.Instance;
         var connections = new UpgradedConnectionTracker(options.CloseTimeout, logger);
-        var endpoint = new UpgradeEndpoint(negotiator, new UpgradeHandlerRunner(negotiator, options, connections, logger), logger);
+        UpgradeMetrics metrics = UpgradeMetrics.For(services);
+        var endpoint = new UpgradeEndpoint(negotiator, new UpgradeHandlerRunner(negotiator, options, connections, metrics, logger), metrics, logger);
 
         // RFC 6455 §7.4.1: a server going away closes its WebSockets with 1001 rather than dropping them.
         services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(

@@ -20,38 +20,41 @@ internal sealed class UpgradeHandlerRunner
 
     private readonly UpgradeNegotiator _negotiator;
     private readonly UpgradedConnectionTracker _connections;
+    private readonly UpgradeMetrics _metrics;
     private readonly ILogger _logger;
     private readonly TimeSpan _keepAliveInterval;
     private readonly TimeSpan _keepAliveTimeout;
     private readonly TimeSpan _closeTimeout;
 
-    public UpgradeHandlerRunner(UpgradeNegotiator negotiator, UpgradeEndpointOptions options, UpgradedConnectionTracker connections, ILogger logger)
+    public UpgradeHandlerRunner(UpgradeNegotiator negotiator, UpgradeEndpointOptions options, UpgradedConnectionTracker connections, UpgradeMetrics metrics, ILogger logger)
     {
         _negotiator = negotiator;
         _connections = connections;
+        _metrics = metrics;
         _logger = logger;
         _keepAliveInterval = options.WebSocketKeepAliveInterval;
         _keepAliveTimeout = options.WebSocketKeepAliveTimeout;
         _closeTimeout = options.CloseTimeout;
     }
 
-    public Task RunAsync(HttpContext context, UpgradeDecision decision)
+    public Task RunAsync(HttpContext context, UpgradeDecision decision, long startTimestamp)
     {
         // The registration's type is its handler's contract: a WebSocketHandlerRegistration's handler receives a
         // WebSocket, every other (the only other kind) owns the raw stream.
         return decision.Registration is WebSocketHandlerRegistration webSocket
-            ? RunAsync(context, decision, webSocket.Factory, static (runner, handler, context, decision, transport) => runner.RunWebSocketAsync(handler, context, decision, transport))
-            : RunAsync(context, decision, ((UpgradeHandlerRegistration)decision.Registration!).Factory, static (runner, handler, context, decision, transport) => runner.RunStreamAsync(handler, context, decision, transport));
+            ? RunAsync(context, decision, startTimestamp, webSocket.Factory, static (runner, handler, context, decision, transport) => runner.RunWebSocketAsync(handler, context, decision, transport))
+            : RunAsync(context, decision, startTimestamp, ((UpgradeHandlerRegistration)decision.Registration!).Factory, static (runner, handler, context, decision, transport) => runner.RunStreamAsync(handler, context, decision, transport));
     }
 
     private async Task RunAsync<THandler>(
         HttpContext context,
         UpgradeDecision decision,
+        long startTimestamp,
         Func<IServiceProvider, THandler> factory,
         Func<UpgradeHandlerRunner, THandler, HttpContext, UpgradeDecision, Stream, Task> run)
         where THandler : class
     {
-        THandler? handler = await CreateAsync(context, decision, factory);
+        THandler? handler = await CreateAsync(context, decision, startTimestamp, factory);
         if (handler is null)
         {
             return;
@@ -59,9 +62,11 @@ internal sealed class UpgradeHandlerRunner
 
         try
         {
-            Stream? transport = await SwitchProtocolsAsync(context, decision);
+            Stream? transport = await SwitchProtocolsAsync(context, decision, startTimestamp);
             if (transport is not null)
             {
+                _metrics.Negotiated(decision, startTimestamp);
+                using UpgradeMetrics.ActiveConnection active = _metrics.Opened(decision.Registration!.Name);
                 await run(this, handler, context, decision, transport);
             }
         }
@@ -99,6 +104,7 @@ internal sealed class UpgradeHandlerRunner
         catch (Exception exception)
         {
             Log.WebSocketHandlerFailed(_logger, handlerName, exception);
+            _metrics.HandlerFailed(upgradeContext.Protocol, exception);
             await CloseAsync(socket, WebSocketCloseStatus.InternalServerError, HandlerFailedDescription, context.RequestAborted);
             return;
         }
@@ -129,6 +135,7 @@ internal sealed class UpgradeHandlerRunner
             // The upgraded protocol has no standard way to report a server error; a reset tells the peer the
             // exchange did not end normally, where a graceful close would not.
             Log.UpgradeHandlerFailed(_logger, handlerName, upgradeContext.Protocol, exception);
+            _metrics.HandlerFailed(upgradeContext.Protocol, exception);
             context.Abort();
         }
     }
@@ -137,19 +144,19 @@ internal sealed class UpgradeHandlerRunner
     /// Checks that the host can switch, then creates the handler, before the 101 goes out: a missing service must be an
     /// honest 500, not a switch followed by a dropped connection. Null when a refusal was written instead.
     /// </summary>
-    private async ValueTask<THandler?> CreateAsync<THandler>(HttpContext context, UpgradeDecision decision, Func<IServiceProvider, THandler> factory)
+    private async ValueTask<THandler?> CreateAsync<THandler>(HttpContext context, UpgradeDecision decision, long startTimestamp, Func<IServiceProvider, THandler> factory)
         where THandler : class
     {
         if (!CanSwitchProtocols(context, decision))
         {
             Log.ServerCannotUpgrade(_logger, context.Request.Path.Value ?? "/");
-            await UpgradeResponseWriter.WriteAsync(context, _negotiator.Refuse(decision, UpgradeReason.HostCannotUpgrade));
+            await RefuseAsync(context, decision, UpgradeReason.HostCannotUpgrade, startTimestamp);
             return null;
         }
 
         if (_connections.IsStopping)
         {
-            await UpgradeResponseWriter.WriteAsync(context, _negotiator.Refuse(decision, UpgradeReason.ShuttingDown));
+            await RefuseAsync(context, decision, UpgradeReason.ShuttingDown, startTimestamp);
             return null;
         }
 
@@ -161,9 +168,17 @@ internal sealed class UpgradeHandlerRunner
         {
             UpgradeRegistration registration = decision.Registration!;
             Log.HandlerCreationFailed(_logger, registration.HandlerName, registration.Name, exception);
-            await UpgradeResponseWriter.WriteAsync(context, _negotiator.Refuse(decision, UpgradeReason.HandlerUnavailable));
+            _metrics.HandlerFailed(registration.Name, exception);
+            await RefuseAsync(context, decision, UpgradeReason.HandlerUnavailable, startTimestamp);
             return null;
         }
+    }
+
+    private Task RefuseAsync(HttpContext context, UpgradeDecision decision, UpgradeReason reason, long startTimestamp)
+    {
+        UpgradeDecision refusal = _negotiator.Refuse(decision, reason);
+        _metrics.Negotiated(refusal, startTimestamp);
+        return UpgradeResponseWriter.WriteAsync(context, refusal);
     }
 
     private static bool CanSwitchProtocols(HttpContext context, in UpgradeDecision decision) => decision.IsExtendedConnect
@@ -174,7 +189,7 @@ internal sealed class UpgradeHandlerRunner
     /// Sends the decision's 101 (HTTP/1.1) or 200 (extended CONNECT) and returns the upgraded connection, or answers the
     /// refusal and returns null.
     /// </summary>
-    private async Task<Stream?> SwitchProtocolsAsync(HttpContext context, UpgradeDecision decision)
+    private async Task<Stream?> SwitchProtocolsAsync(HttpContext context, UpgradeDecision decision, long startTimestamp)
     {
         UpgradeRegistration registration = decision.Registration!;
         UpgradeResponseWriter.SetHead(context.Response, decision);
@@ -193,7 +208,7 @@ internal sealed class UpgradeHandlerRunner
             {
                 // For example Kestrel's MaxConcurrentUpgradedConnections: nothing was sent, so the client gets an answer.
                 context.Response.Clear();
-                await UpgradeResponseWriter.WriteAsync(context, _negotiator.Refuse(decision, UpgradeReason.SwitchFailed));
+                await RefuseAsync(context, decision, UpgradeReason.SwitchFailed, startTimestamp);
             }
             else
             {

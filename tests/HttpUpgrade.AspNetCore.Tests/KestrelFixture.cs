@@ -46,6 +46,9 @@ public sealed class KestrelFixture : IAsyncLifetime
 
     public int Port { get; private set; }
 
+    /// <summary>The running app's services.</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The app has not started.");
+
     public int Http2Port { get; private set; }
 
     public Uri WebSocketUri(string path) => new($"ws://127.0.0.1:{Port}{path}");

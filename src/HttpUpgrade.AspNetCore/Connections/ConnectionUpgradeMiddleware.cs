@@ -15,7 +15,7 @@ namespace HttpUpgrade.AspNetCore.Connections;
 /// negotiator as every other upgrade; when accepted, the 101 goes out and the connection is handed back to Kestrel
 /// (<see cref="ReentryListenerFactory"/>), whose own engines answer the request. Everything else passes through untouched.
 /// </summary>
-internal sealed class ConnectionUpgradeMiddleware(ILogger logger)
+internal sealed class ConnectionUpgradeMiddleware(UpgradeMetrics metrics, ILogger logger)
 {
     public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
@@ -35,6 +35,7 @@ internal sealed class ConnectionUpgradeMiddleware(ILogger logger)
         }
 
         ConnectionUpgradeSettings settings = upgrade.Settings;
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
         UpgradeDecision decision = settings.Negotiator.Negotiate(new HttpRequestUpgradeView(context.Request));
         if (decision.Outcome != UpgradeOutcome.Accept || features.Get<IHttpUpgradeFeature>() is not { IsUpgradableRequest: true } upgradeFeature)
         {
@@ -44,17 +45,17 @@ internal sealed class ConnectionUpgradeMiddleware(ILogger logger)
         }
 
         return decision.Registration!.Kind == UpgradeProtocolKind.Tls
-            ? SwitchToTlsAsync(context, decision, upgradeFeature, settings)
-            : SwitchToH2cAsync(context, decision, upgradeFeature, settings);
+            ? SwitchToTlsAsync(context, decision, upgradeFeature, settings, start)
+            : SwitchToH2cAsync(context, decision, upgradeFeature, settings, start);
     }
 
-    private async Task SwitchToTlsAsync(HttpContext context, UpgradeDecision decision, IHttpUpgradeFeature upgradeFeature, ConnectionUpgradeSettings settings)
+    private async Task SwitchToTlsAsync(HttpContext context, UpgradeDecision decision, IHttpUpgradeFeature upgradeFeature, ConnectionUpgradeSettings settings, long start)
     {
         HttpRequest request = context.Request;
         bool optionsAsterisk = HttpMethods.IsOptions(request.Method) && context.Features.Get<IHttpRequestFeature>()?.RawTarget == "*";
         var reentry = new TlsReentryFeature(settings.Tls!, UpgradedRequest.ToHttp11Head(request), optionsAsterisk);
 
-        Stream transport = await SwitchAsync(context, decision, upgradeFeature);
+        Stream transport = await SwitchAsync(context, decision, upgradeFeature, start);
 
         // RFC 2817 §3.3: the client starts TLS right after the 101; its ClientHello may already be behind the head, and is
         // the first thing the re-entered connection reads.
@@ -63,12 +64,12 @@ internal sealed class ConnectionUpgradeMiddleware(ILogger logger)
         await RunAsync(context, connection, ReentryKind.Tls, settings);
     }
 
-    private async Task SwitchToH2cAsync(HttpContext context, UpgradeDecision decision, IHttpUpgradeFeature upgradeFeature, ConnectionUpgradeSettings settings)
+    private async Task SwitchToH2cAsync(HttpContext context, UpgradeDecision decision, IHttpUpgradeFeature upgradeFeature, ConnectionUpgradeSettings settings, long start)
     {
         byte[] upgradeSettings = new byte[Http2Settings.MaxPayloadLength];
         Http2Settings.TryDecode(context.Request.Headers["HTTP2-Settings"][0], upgradeSettings, out int upgradeSettingsLength);
 
-        Stream transport = await SwitchAsync(context, decision, upgradeFeature);
+        Stream transport = await SwitchAsync(context, decision, upgradeFeature, start);
 
         // RFC 7540 §3.5: after the 101 the client sends the connection preface, its magic and a SETTINGS frame.
         byte[]? preface = await ReadClientPrefaceAsync(transport, settings.PrefaceTimeout, context.RequestAborted);
@@ -85,11 +86,13 @@ internal sealed class ConnectionUpgradeMiddleware(ILogger logger)
         await RunAsync(context, connection, ReentryKind.Http2, settings);
     }
 
-    private async Task<Stream> SwitchAsync(HttpContext context, UpgradeDecision decision, IHttpUpgradeFeature upgradeFeature)
+    private async Task<Stream> SwitchAsync(HttpContext context, UpgradeDecision decision, IHttpUpgradeFeature upgradeFeature, long start)
     {
         UpgradeResponseWriter.SetHead(context.Response, decision);
         Log.SwitchingProtocols(logger, context.Request.Path.Value ?? "/", decision.Upgrade!, context.Request.Protocol, decision.Registration!.HandlerName);
-        return await upgradeFeature.UpgradeAsync();
+        Stream transport = await upgradeFeature.UpgradeAsync();
+        metrics.Negotiated(decision, start);
+        return transport;
     }
 
     private async Task RunAsync(HttpContext context, ReentryConnection connection, ReentryKind kind, ConnectionUpgradeSettings settings)
@@ -103,6 +106,7 @@ internal sealed class ConnectionUpgradeMiddleware(ILogger logger)
         }
 
         Log.ConnectionReentered(logger, context.Connection.Id, kind.ToString());
+        using UpgradeMetrics.ActiveConnection active = metrics.Opened(kind == ReentryKind.Tls ? "TLS" : "h2c");
 
         // The original connection stays open, carrying the bytes, until Kestrel is done with the re-entered one.
         using CancellationTokenRegistration aborted = context.RequestAborted.UnsafeRegister(

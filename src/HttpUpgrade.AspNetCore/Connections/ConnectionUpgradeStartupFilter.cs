@@ -11,7 +11,7 @@ internal sealed class ConnectionUpgradeStartupFilter(ILoggerFactory? loggerFacto
 {
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
-        var middleware = new ConnectionUpgradeMiddleware(loggerFactory?.CreateLogger(Log.Category) ?? NullLogger.Instance);
+        var middleware = new ConnectionUpgradeMiddleware(UpgradeMetrics.For(app.ApplicationServices), loggerFactory?.CreateLogger(Log.Category) ?? NullLogger.Instance);
         app.Use(nextDelegate => context => middleware.InvokeAsync(context, nextDelegate));
         next(app);
     };
