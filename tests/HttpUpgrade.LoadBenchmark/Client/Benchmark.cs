@@ -132,6 +132,8 @@ internal static class Benchmark
 
         Console.WriteLine();
         Console.Write(Report.SummaryTables(summary, titles, LabelA, LabelB));
+        Console.WriteLine($"* a disturbed pair: in one of its runs steal was at least {Statistics.DisturbingStealPercent}% or other processes used at least "
+            + $"{Statistics.DisturbingOthersPercent}% of the machine's CPU; A/B quiet is the median over the other pairs.");
         Console.WriteLine($"host steal over the whole benchmark: {benchmarkHost.StealPercent:N1}% (per run: {Range(runs.Select(r => r.StealPercent))}%); "
             + $"CPU busy {benchmarkHost.BusyPercent:N0}%");
 
@@ -298,9 +300,11 @@ internal static class Benchmark
         foreach (int concurrency in options.Concurrency)
         {
             RunRecord[] atConcurrency = runs.Where(r => r.Concurrency == concurrency).ToArray();
+            IGrouping<int, RunRecord>[] pairs = atConcurrency.GroupBy(r => r.Pair).ToArray();
+            bool[] disturbed = pairs.Select(p => p.Any(Statistics.IsDisturbed)).ToArray();
             foreach (Metric metric in Metric.ForRuns)
             {
-                double[] pairRatios = atConcurrency.GroupBy(r => r.Pair)
+                double[] pairRatios = pairs
                     .Select(p => metric.Value(p.Single(r => r.Server == "A")) / metric.Value(p.Single(r => r.Server == "B")))
                     .ToArray();
                 rows.Add(new SummaryRow(
@@ -309,7 +313,9 @@ internal static class Benchmark
                     Statistics.Median(atConcurrency.Where(r => r.Server == "A").Select(metric.Value)),
                     Statistics.Median(atConcurrency.Where(r => r.Server == "B").Select(metric.Value)),
                     Statistics.Median(pairRatios),
-                    pairRatios));
+                    Statistics.Median(pairRatios.Where((_, i) => !disturbed[i])),
+                    pairRatios,
+                    disturbed));
             }
         }
 
@@ -321,9 +327,11 @@ internal static class Benchmark
                 ("working set / idle socket (bytes)", r => r.WorkingSetPerSocketBytes),
                 ("live managed heap / idle socket (bytes)", r => r.HeapPerSocketBytes),
             };
+            IGrouping<int, IdleRecord>[] pairs = idle.GroupBy(r => r.Pair).ToArray();
+            bool[] disturbed = pairs.Select(p => p.Any(r => r.StealPercent >= Statistics.DisturbingStealPercent)).ToArray();
             foreach ((string name, Func<IdleRecord, double> value) in idleMetrics)
             {
-                double[] pairRatios = idle.GroupBy(r => r.Pair)
+                double[] pairRatios = pairs
                     .Select(p => value(p.Single(r => r.Server == "A")) / value(p.Single(r => r.Server == "B")))
                     .ToArray();
                 rows.Add(new SummaryRow(
@@ -332,7 +340,9 @@ internal static class Benchmark
                     Statistics.Median(idle.Where(r => r.Server == "A").Select(value)),
                     Statistics.Median(idle.Where(r => r.Server == "B").Select(value)),
                     Statistics.Median(pairRatios),
-                    pairRatios));
+                    Statistics.Median(pairRatios.Where((_, i) => !disturbed[i])),
+                    pairRatios,
+                    disturbed));
             }
         }
 

@@ -45,8 +45,11 @@ internal sealed record IdleRecord(
     double HeapPerSocketBytes,
     double StealPercent);
 
-/// <summary>One line of the summary: a metric's medians for A and B and the median of its per-pair ratios A/B.</summary>
-internal sealed record SummaryRow(string Group, string Metric, double A, double B, double Ratio, double[] PairRatios);
+/// <summary>
+/// One line of the summary: a metric's medians for A and B, the median of its per-pair ratios A/B, the same over the
+/// pairs no other load disturbed (NaN when every pair was), and each pair's ratio with whether it was disturbed.
+/// </summary>
+internal sealed record SummaryRow(string Group, string Metric, double A, double B, double Ratio, double QuietRatio, double[] PairRatios, bool[] PairDisturbed);
 
 /// <summary>A metric the summary reports, and how to read it off a run.</summary>
 internal sealed record Metric(string Name, Func<RunRecord, double> Value, string Format)
@@ -64,6 +67,14 @@ internal sealed record Metric(string Name, Func<RunRecord, double> Value, string
 
 internal static class Statistics
 {
+    /// <summary>Steal at or above this share of the machine's CPU time marks a run as disturbed.</summary>
+    public const double DisturbingStealPercent = 2;
+
+    /// <summary>Other processes using at least this share of the machine's CPU time mark a run as disturbed.</summary>
+    public const double DisturbingOthersPercent = 10;
+
+    public static bool IsDisturbed(RunRecord run) => run.StealPercent >= DisturbingStealPercent || run.OthersPercent >= DisturbingOthersPercent;
+
     public static double Median(IEnumerable<double> values)
     {
         double[] sorted = values.Where(v => !double.IsNaN(v)).Order().ToArray();

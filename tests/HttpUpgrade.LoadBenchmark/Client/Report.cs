@@ -48,14 +48,15 @@ internal static class Report
         var text = new StringBuilder();
         foreach (IGrouping<string, SummaryRow> group in rows.GroupBy(r => r.Group))
         {
-            string[] headers = ["metric", "A " + labelA, "B " + labelB, "A/B", "per-pair A/B"];
+            string[] headers = ["metric", "A " + labelA, "B " + labelB, "A/B", "A/B quiet", "per-pair A/B (* disturbed)"];
             List<string[]> cells = group.Select(r => new[]
             {
                 r.Metric,
                 Format(r.A, r.Metric),
                 Format(r.B, r.Metric),
-                double.IsNaN(r.Ratio) ? "-" : r.Ratio.ToString("F2", s_invariant),
-                string.Join(' ', r.PairRatios.Select(p => p.ToString("F2", s_invariant))),
+                Ratio(r.Ratio),
+                Ratio(r.QuietRatio),
+                string.Join(' ', r.PairRatios.Select((p, i) => Ratio(p) + (r.PairDisturbed[i] ? "*" : string.Empty))),
             }).ToList();
             int[] widths = headers.Select((h, i) => Math.Max(h.Length, cells.Max(c => c[i].Length))).ToArray();
 
@@ -73,7 +74,9 @@ internal static class Report
         return text.ToString();
 
         static string Line(string[] cells, int[] widths)
-            => string.Join("  ", cells.Select((c, i) => i is 0 or 4 ? c.PadRight(widths[i]) : c.PadLeft(widths[i]))).TrimEnd();
+            => string.Join("  ", cells.Select((c, i) => i is 0 or 5 ? c.PadRight(widths[i]) : c.PadLeft(widths[i]))).TrimEnd();
+
+        static string Ratio(double value) => double.IsNaN(value) ? "-" : value.ToString("F2", s_invariant);
     }
 
     public static void WriteFiles(string directory, string name, object document, IReadOnlyList<RunRecord> runs, IReadOnlyList<SummaryRow> summary)
