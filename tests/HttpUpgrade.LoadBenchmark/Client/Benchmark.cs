@@ -170,8 +170,12 @@ internal static class Benchmark
             Runs = runs,
             Idle = idle,
         };
-        Report.WriteFiles(resultsDirectory, options.Name, document, runs, summary);
-        Console.WriteLine($"results: {Path.Combine(resultsDirectory, options.Name)}.json, -runs.csv, -ratios.csv");
+        string markdown = $"`{document.Command}`: {machine.Processors} CPUs ({machine.CpuModel}), {machine.Os}, {machine.Runtime}, {serverGc}; "
+            + $"host steal {benchmarkHost.StealPercent:N1}% over the benchmark ({Range(runs.Select(r => r.StealPercent))}% per run), "
+            + $"other processes {Range(runs.Select(r => r.OthersPercent))}% of the CPU per run.\n\n"
+            + Report.MarkdownTables(summary, titles, LabelA, LabelB);
+        Report.WriteFiles(resultsDirectory, options.Name, document, runs, summary, markdown);
+        Console.WriteLine($"results: {Path.Combine(resultsDirectory, options.Name)}.json, -runs.csv, -ratios.csv, .md");
 
         int upgradesA = runs.Where(r => r.Server == "A").Sum(r => r.Upgrades);
         int upgradesB = runs.Where(r => r.Server == "B").Sum(r => r.Upgrades);

@@ -9,7 +9,10 @@ using System.Text.Json.Serialization;
 
 namespace HttpUpgrade.LoadBenchmark;
 
-/// <summary>The printed tables and the result files: NAME.json (everything), NAME-runs.csv, NAME-ratios.csv (for the chart).</summary>
+/// <summary>
+/// The printed tables and the result files: NAME.json (everything), NAME-runs.csv (one row per run), NAME-ratios.csv
+/// (for the chart) and NAME.md (the summary as Markdown tables, for the docs).
+/// </summary>
 internal static class Report
 {
     private static readonly CultureInfo s_invariant = CultureInfo.InvariantCulture;
@@ -79,7 +82,30 @@ internal static class Report
         static string Ratio(double value) => double.IsNaN(value) ? "-" : value.ToString("F2", s_invariant);
     }
 
-    public static void WriteFiles(string directory, string name, object document, IReadOnlyList<RunRecord> runs, IReadOnlyList<SummaryRow> summary)
+    /// <summary>The summary as Markdown tables, for docs/benchmarks.md.</summary>
+    public static string MarkdownTables(IReadOnlyList<SummaryRow> rows, IReadOnlyDictionary<string, string> groupTitles, string labelA, string labelB)
+    {
+        var text = new StringBuilder();
+        foreach (IGrouping<string, SummaryRow> group in rows.GroupBy(r => r.Group))
+        {
+            text.AppendLine($"{groupTitles[group.Key]}:").AppendLine();
+            text.AppendLine($"| | A {labelA} | B {labelB} | A/B | A/B quiet | per pair (* disturbed) |");
+            text.AppendLine("|---|---:|---:|---:|---:|---|");
+            foreach (SummaryRow r in group)
+            {
+                string pairs = string.Join(' ', r.PairRatios.Select((p, i) => Ratio(p) + (r.PairDisturbed[i] ? "\\*" : string.Empty)));
+                text.AppendLine($"| {r.Metric} | {Format(r.A, r.Metric)} | {Format(r.B, r.Metric)} | **{Ratio(r.Ratio)}** | {Ratio(r.QuietRatio)} | {pairs} |");
+            }
+
+            text.AppendLine();
+        }
+
+        return text.ToString();
+
+        static string Ratio(double value) => double.IsNaN(value) ? "-" : value.ToString("F2", s_invariant);
+    }
+
+    public static void WriteFiles(string directory, string name, object document, IReadOnlyList<RunRecord> runs, IReadOnlyList<SummaryRow> summary, string markdown)
     {
         Directory.CreateDirectory(directory);
         var json = new JsonSerializerOptions
@@ -119,6 +145,7 @@ internal static class Report
         }
 
         File.WriteAllText(Path.Combine(directory, name + "-ratios.csv"), ratios.ToString());
+        File.WriteAllText(Path.Combine(directory, name + ".md"), markdown);
     }
 
     private static string Format(double value, string metric)
