@@ -237,10 +237,18 @@ internal sealed class UpgradeHandlerRunner
             return;
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        timeout.CancelAfter(_closeTimeout);
         try
         {
+            if (socket.State == WebSocketState.CloseReceived)
+            {
+                // The client closed first (the usual end): the server's close frame completes the handshake, and there is
+                // nothing to wait for, so no timer is needed (RFC 6455 §5.5.1).
+                await socket.CloseOutputAsync(status, description, aborted);
+                return;
+            }
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+            timeout.CancelAfter(_closeTimeout);
             await socket.CloseAsync(status, description, timeout.Token);
         }
         catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
