@@ -14,8 +14,9 @@ namespace HttpUpgrade.Analyzers.CodeFixes;
 
 /// <summary>
 /// UPG004: adds the handler interface the class's registrations need (<c>IWebSocketHandler</c> when they are all
-/// <c>websocket</c>, else <c>IUpgradeHandler</c>) and a member that throws <c>NotImplementedException</c> for each
-/// interface method the class does not have yet, as "Implement interface" does.
+/// <c>websocket</c>, else <c>IUpgradeHandler</c>, also to a class that implements only <c>IWebSocketHandler</c> and
+/// registers another protocol) and a member that throws <c>NotImplementedException</c> for each interface method the
+/// class does not have yet, as "Implement interface" does.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(HandlerInterfaceCodeFixProvider))]
 [Shared]
@@ -64,10 +65,11 @@ public sealed class HandlerInterfaceCodeFixProvider : CodeFixProvider
             return document;
         }
 
+        // A class with several registrations that need IUpgradeHandler gets it once.
         var targets = new List<(ClassDeclarationSyntax, string)>(diagnostics.Length);
         foreach (Diagnostic diagnostic in diagnostics)
         {
-            if (GetTarget(root, diagnostic) is { } target)
+            if (GetTarget(root, diagnostic) is { } target && !targets.Contains(target))
             {
                 targets.Add(target);
             }
@@ -76,10 +78,12 @@ public sealed class HandlerInterfaceCodeFixProvider : CodeFixProvider
         return await AddInterfacesAsync(document, targets, context.CancellationToken).ConfigureAwait(false);
     }
 
+    // UPG004 is on the class name when the class implements no contract, and on the registration's name when the class
+    // implements only IWebSocketHandler: either way the class to change is the nearest one around it.
     private static (ClassDeclarationSyntax Declaration, string Interface)? GetTarget(SyntaxNode root, Diagnostic diagnostic) =>
         diagnostic.Properties.TryGetValue(DiagnosticProperties.Interface, out string? interfaceName) &&
         interfaceName is not null &&
-        root.FindToken(diagnostic.Location.SourceSpan.Start).Parent is ClassDeclarationSyntax declaration
+        root.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.FirstAncestorOrSelf<ClassDeclarationSyntax>() is { } declaration
             ? (declaration, interfaceName)
             : null;
 

@@ -31,22 +31,21 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor DuplicateRegistration = new(
         id: "UPG003",
         title: "Duplicate upgrade registration",
-        messageFormat: "'{0}' is already registered by '{1}': remove one of the registrations or give them different versions or subprotocols",
+        messageFormat: "'{0}' is registered twice on '{1}': remove the later [UpgradeProtocol] or give it other versions or subprotocols",
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        description: "Two registrations of one assembly claim the same protocol name, version and subprotocol (compared case-insensitively, RFC 9110 §7.8), so which handler answers an offer would depend on declaration order.",
-        helpLinkUri: HelpLink("UPG003"),
-        customTags: WellKnownDiagnosticTags.CompilationEnd);
+        description: "Two [UpgradeProtocol] attributes of one class claim the same protocol name, version and subprotocol (compared case-insensitively, RFC 9110 §7.8). The generator keeps the first in source order and skips the later one.",
+        helpLinkUri: HelpLink("UPG003"));
 
     public static readonly DiagnosticDescriptor MissingHandlerInterface = new(
         id: "UPG004",
         title: "Upgrade handler interface missing",
-        messageFormat: "'{0}' implements neither IUpgradeHandler nor IWebSocketHandler: implement {1}",
+        messageFormat: "'{0}' {1}: implement {2}",
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        description: "A class marked [UpgradeProtocol] must implement IUpgradeHandler (it owns the raw stream after 101 Switching Protocols) or IWebSocketHandler (it receives a WebSocket). The generator skips a class that implements neither.",
+        description: "A class marked [UpgradeProtocol] must implement IUpgradeHandler (it owns the raw stream after 101 Switching Protocols) or IWebSocketHandler (it receives a WebSocket, so it serves only websocket). The generator skips a class that implements neither, and a registration of another protocol on a class that implements only IWebSocketHandler.",
         helpLinkUri: HelpLink("UPG004"));
 
     public static readonly DiagnosticDescriptor HandlerNotConstructible = new(

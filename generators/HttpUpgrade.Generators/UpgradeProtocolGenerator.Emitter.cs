@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using Microsoft.CodeAnalysis;
@@ -40,7 +41,7 @@ public sealed partial class UpgradeProtocolGenerator
         /// before those that accept any version, then handlers in ordinal order of their type name. The order is total over
         /// everything that is written, so the output does not depend on declaration order.
         /// </summary>
-        public static EquatableArray<RegistryEntryModel> CreateEntries(EquatableArray<HandlerModel> handlers)
+        public static EquatableArray<RegistryEntryModel> CreateEntries(ImmutableArray<HandlerModel> handlers)
         {
             var entries = new List<RegistryEntryModel>();
             foreach (HandlerModel handler in handlers)
