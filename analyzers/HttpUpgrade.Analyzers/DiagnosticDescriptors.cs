@@ -108,5 +108,26 @@ internal static class DiagnosticDescriptors
         description: "Each comma-separated element of SubProtocols must be an RFC 9110 token (RFC 6455 §4.1 and §11.3.4), listed once. The runtime rejects any other subprotocol and the generator skips the registration.",
         helpLinkUri: HelpLink("UPG010"));
 
+    public static readonly DiagnosticDescriptor EndpointCollision = new(
+        id: "UPG011",
+        title: "Upgrade handlers collide on one endpoint",
+        messageFormat: "'{0}' is claimed by both '{1}' and '{2}' on {3}: serve them on different endpoints with MapUpgrade<THandler>, or give them different versions or subprotocols",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Two handlers that one endpoint serves claim the same protocol name, version and subprotocol (compared case-insensitively, RFC 9110 §7.8), so which one answers an offer would be arbitrary; MapUpgrade throws at startup. MapUpgrade<THandler1, ...> serves the handlers it names; MapUpgrade without type arguments serves every registered handler, this assembly's included.",
+        helpLinkUri: HelpLink("UPG011"),
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+    public static readonly DiagnosticDescriptor NotAHandler = new(
+        id: "UPG012",
+        title: "Type argument is not an upgrade handler",
+        messageFormat: "'{0}' is not a class marked [UpgradeProtocol]: name an upgrade handler in {1}, or mark '{0}' with [UpgradeProtocol]",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "MapUpgrade<THandler> serves, and ForHandler<THandler> configures, the [UpgradeProtocol] registrations (RFC 9110 §7.8 protocols) of a handler class. A class without the attribute has none, so the endpoint would throw at startup.",
+        helpLinkUri: HelpLink("UPG012"));
+
     private static string HelpLink(string id) => HelpLinkBase + id + ".md";
 }
