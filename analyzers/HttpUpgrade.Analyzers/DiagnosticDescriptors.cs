@@ -78,14 +78,14 @@ internal static class DiagnosticDescriptors
         description: "RFC 9113 §3.1 deprecates the 'h2c' upgrade token of RFC 7540 §3.2. A proxy that forwards an h2c upgrade lets a client speak HTTP/2 directly to the backend, past the proxy's own request rules (request smuggling).",
         helpLinkUri: HelpLink("UPG007"));
 
-    public static readonly DiagnosticDescriptor UpgradeOverHttp2 = new(
+    public static readonly DiagnosticDescriptor ConnectionHeaderOverHttp2 = new(
         id: "UPG008",
-        title: "Upgrade mechanism used with HTTP/2 or HTTP/3",
+        title: "Connection-specific header on an HTTP/2 or HTTP/3 message",
         messageFormat: "{0} is used with HTTP/{1}, which has no Upgrade mechanism: {2}",
         category: Category,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "HTTP/2 and HTTP/3 forbid the connection-specific header fields Connection, Upgrade, Keep-Alive, Proxy-Connection and Transfer-Encoding (RFC 9113 §8.2.2, RFC 9114 §4.2); a message carrying them is malformed. An Upgrade endpoint needs an HTTP/1.1 listener; WebSockets over HTTP/2 use extended CONNECT (RFC 8441) instead.",
+        description: "HTTP/2 and HTTP/3 forbid the connection-specific header fields Connection, Upgrade, Keep-Alive, Proxy-Connection and Transfer-Encoding (RFC 9113 §8.2.2, RFC 9114 §4.2); a message carrying them is malformed. Send an Upgrade request over HTTP/1.1; WebSockets over HTTP/2 use extended CONNECT (RFC 8441) instead.",
         helpLinkUri: HelpLink("UPG008"));
 
     public static readonly DiagnosticDescriptor WebSocketVersion = new(
@@ -128,6 +128,16 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "MapUpgrade<THandler> serves, and ForHandler<THandler> configures, the [UpgradeProtocol] registrations (RFC 9110 §7.8 protocols) of a handler class. A class without the attribute has none, so the endpoint would throw at startup.",
         helpLinkUri: HelpLink("UPG012"));
+
+    public static readonly DiagnosticDescriptor UpgradeEndpointWithoutHttp1 = new(
+        id: "UPG013",
+        title: "Upgrade endpoint served only over HTTP/2 or HTTP/3",
+        messageFormat: "MapUpgrade is served only over HTTP/{0}, which has no Upgrade mechanism: let the endpoints serve HTTP/1.1 too (HttpProtocols.Http1AndHttp2); over HTTP/2 only WebSockets reach it, through extended CONNECT (RFC 8441)",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "An HTTP/1.1 Upgrade request never arrives on an endpoint configured without HttpProtocols.Http1: HTTP/2 and HTTP/3 have no Upgrade (RFC 9113 §8.2.2, RFC 9114 §4.2). Only WebSockets reach MapUpgrade there, through extended CONNECT (RFC 8441); every other protocol is unreachable.",
+        helpLinkUri: HelpLink("UPG013"));
 
     private static string HelpLink(string id) => HelpLinkBase + id + ".md";
 }

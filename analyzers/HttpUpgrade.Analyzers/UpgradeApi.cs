@@ -65,4 +65,23 @@ internal static class UpgradeApi
             ? name.TypeArgumentList.Arguments[index].GetLocation()
             : invocation.Syntax.GetLocation();
     }
+
+    /// <summary>The operation under any conversions and parentheses.</summary>
+    public static IOperation? Unwrap(IOperation? operation)
+    {
+        while (true)
+        {
+            switch (operation)
+            {
+                case IConversionOperation conversion:
+                    operation = conversion.Operand;
+                    break;
+                case IParenthesizedOperation parenthesized:
+                    operation = parenthesized.Operand;
+                    break;
+                default:
+                    return operation;
+            }
+        }
+    }
 }

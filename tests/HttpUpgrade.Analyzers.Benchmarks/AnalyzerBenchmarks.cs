@@ -19,7 +19,7 @@ public class AnalyzerBenchmarks
 {
     private CSharpCompilation _compilation = null!;
 
-    [Params("None", "UpgradeProtocolAnalyzer", "DuplicateRegistrationAnalyzer", "Http2UpgradeAnalyzer", "EndpointCollisionAnalyzer", "EndpointHandlerTypeAnalyzer", "All")]
+    [Params("None", "UpgradeProtocolAnalyzer", "DuplicateRegistrationAnalyzer", "ConnectionHeaderAnalyzer", "UpgradeEndpointProtocolsAnalyzer", "EndpointCollisionAnalyzer", "EndpointHandlerTypeAnalyzer", "All")]
     public string Analyzers { get; set; } = "None";
 
     [GlobalSetup]
@@ -66,7 +66,8 @@ public class AnalyzerBenchmarks
     internal static ImmutableArray<DiagnosticAnalyzer> All() => ImmutableArray.Create<DiagnosticAnalyzer>(
         new UpgradeProtocolAnalyzer(),
         new DuplicateRegistrationAnalyzer(),
-        new Http2UpgradeAnalyzer(),
+        new ConnectionHeaderAnalyzer(),
+        new UpgradeEndpointProtocolsAnalyzer(),
         new EndpointCollisionAnalyzer(),
         new EndpointHandlerTypeAnalyzer());
 }
