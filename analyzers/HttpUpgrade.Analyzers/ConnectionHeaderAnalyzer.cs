@@ -40,28 +40,13 @@ public sealed class ConnectionHeaderAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(static start =>
-        {
-            var types = WellKnownTypes.Create(start.Compilation);
-            if (types.Get(WellKnownType.System_Net_Http_Headers_HttpHeaders) is null)
-            {
-                return;
-            }
-
-            // A code block action, not an operation block action: only the few bodies that pass MentionsTrigger are bound
-            // to operations, instead of every method body of the compilation.
-            start.RegisterCodeBlockAction(context => AnalyzeBlock(context, types));
-        });
+        context.RegisterCompilationStart(
+            static (start, types) => start.RegisterSievedBlockAction(MentionsTrigger, (context, block) => AnalyzeBlock(context, block, types)),
+            WellKnownType.System_Net_Http_Headers_HttpHeaders);
     }
 
-    private static void AnalyzeBlock(CodeBlockAnalysisContext context, WellKnownTypes types)
+    private static void AnalyzeBlock(CodeBlockAnalysisContext context, IOperation block, WellKnownTypes types)
     {
-        if (!MentionsTrigger(context.CodeBlock) ||
-            context.SemanticModel.GetOperation(context.CodeBlock, context.CancellationToken) is not { } block)
-        {
-            return;
-        }
-
         var messages = new MessageVersions();
         var headers = new List<(object Message, string Header, Location Location)>();
         foreach (IOperation operation in block.DescendantsAndSelf())
@@ -103,19 +88,12 @@ public sealed class ConnectionHeaderAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    // A syntactic sieve, so that binding is paid only where a warning is possible: a version property, a 2 or 3
-    // (HttpVersion.Version20, new Version(2, 0)), and a connection-specific header named as a string or a typed header property.
-    private static bool MentionsTrigger(SyntaxNode block)
+    // Where a warning is possible: a version property, a 2 or 3 (HttpVersion.Version20, new Version(2, 0)), and a
+    // connection-specific header named as a string or a typed header property.
+    private static bool MentionsTrigger(IEnumerable<SyntaxToken> tokens)
     {
-        // A type's own code block (a primary constructor) holds no statements, and in a file of top-level statements
-        // only those statements belong to <Main>$: every member elsewhere is a code block of its own.
-        if (block is BaseTypeDeclarationSyntax)
-        {
-            return false;
-        }
-
         bool version = false, major = false, header = false;
-        foreach (SyntaxToken token in block.DescendantTokens(static node => node is not (BaseTypeDeclarationSyntax or BaseNamespaceDeclarationSyntax)))
+        foreach (SyntaxToken token in tokens)
         {
             switch ((SyntaxKind)token.RawKind)
             {

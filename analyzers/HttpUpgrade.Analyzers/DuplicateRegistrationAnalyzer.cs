@@ -23,26 +23,14 @@ public sealed class DuplicateRegistrationAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(static start =>
-        {
-            var types = WellKnownTypes.Create(start.Compilation);
-            if (types.Get(WellKnownType.HttpUpgrade_UpgradeProtocolAttribute) is null)
-            {
-                return;
-            }
-
-            start.RegisterSymbolAction(context => AnalyzeType(context, types), SymbolKind.NamedType);
-        });
+        context.RegisterCompilationStart(
+            static (start, types) => start.RegisterHandlerAction(types, AnalyzeHandler),
+            WellKnownType.HttpUpgrade_UpgradeProtocolAttribute);
     }
 
-    private static void AnalyzeType(SymbolAnalysisContext context, WellKnownTypes types)
+    private static void AnalyzeHandler(SymbolAnalysisContext context, DeclaredHandler handler)
     {
-        var type = (INamedTypeSymbol)context.Symbol;
-        if (type.TypeKind != TypeKind.Class || DeclaredHandler.Read(type, types, context.CancellationToken) is not { } handler)
-        {
-            return;
-        }
-
+        INamedTypeSymbol type = handler.Type;
         foreach (DeclaredHandler.Entry entry in handler.Registrations)
         {
             if (entry is not { Duplicate: { } duplicate, Repeated: { } repeated })

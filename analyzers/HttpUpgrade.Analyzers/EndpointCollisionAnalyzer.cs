@@ -24,6 +24,12 @@ public sealed class EndpointCollisionAnalyzer : DiagnosticAnalyzer
 
     private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.CSharpShortErrorMessageFormat;
 
+    private static readonly WellKnownType[] s_requiredTypes =
+    {
+        WellKnownType.HttpUpgrade_UpgradeProtocolAttribute,
+        WellKnownType.Microsoft_AspNetCore_Builder_UpgradeEndpointRouteBuilderExtensions,
+    };
+
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.EndpointCollision);
 
@@ -32,63 +38,55 @@ public sealed class EndpointCollisionAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(static start =>
+        context.RegisterCompilationStart(RegisterActions, s_requiredTypes);
+    }
+
+    private static void RegisterActions(CompilationStartAnalysisContext start, WellKnownTypes types)
+    {
+        var ownHandlers = new ConcurrentBag<DeclaredHandler>();
+        var namedEndpoints = new ConcurrentBag<Diagnostic>();
+        var everyHandlerEndpoints = new ConcurrentBag<Location>();
+        start.RegisterHandlerAction(types, (_, handler) =>
         {
-            var types = WellKnownTypes.Create(start.Compilation);
-            if (types.Get(WellKnownType.HttpUpgrade_UpgradeProtocolAttribute) is null ||
-                types.Get(WellKnownType.Microsoft_AspNetCore_Builder_UpgradeEndpointRouteBuilderExtensions) is null)
+            if (handler is { IsUsable: true, Registrations.IsEmpty: false })
             {
-                return;
+                ownHandlers.Add(handler);
+            }
+        });
+        start.RegisterOperationAction(
+            context =>
+            {
+                var invocation = (IInvocationOperation)context.Operation;
+                if (!UpgradeApi.IsMapUpgrade(invocation.TargetMethod, types))
+                {
+                    return;
+                }
+
+                if (invocation.TargetMethod.TypeArguments.IsEmpty)
+                {
+                    everyHandlerEndpoints.Add(invocation.Syntax.GetLocation());
+                }
+                else
+                {
+                    // The handlers it names are known now; the diagnostic waits for the end, as its tag says.
+                    foreach (Diagnostic diagnostic in AnalyzeNamedHandlers(context.Compilation, invocation, types, context.CancellationToken))
+                    {
+                        namedEndpoints.Add(diagnostic);
+                    }
+                }
+            },
+            OperationKind.Invocation);
+        start.RegisterCompilationEndAction(context =>
+        {
+            foreach (Diagnostic diagnostic in namedEndpoints)
+            {
+                context.ReportDiagnostic(diagnostic);
             }
 
-            var ownHandlers = new ConcurrentBag<DeclaredHandler>();
-            var namedEndpoints = new ConcurrentBag<Diagnostic>();
-            var everyHandlerEndpoints = new ConcurrentBag<Location>();
-            start.RegisterSymbolAction(
-                context =>
-                {
-                    if (context.Symbol is INamedTypeSymbol { TypeKind: TypeKind.Class } type &&
-                        DeclaredHandler.Read(type, types, context.CancellationToken) is { IsUsable: true, Registrations.IsEmpty: false } handler)
-                    {
-                        ownHandlers.Add(handler);
-                    }
-                },
-                SymbolKind.NamedType);
-            start.RegisterOperationAction(
-                context =>
-                {
-                    var invocation = (IInvocationOperation)context.Operation;
-                    if (!UpgradeApi.IsMapUpgrade(invocation.TargetMethod, types))
-                    {
-                        return;
-                    }
-
-                    if (invocation.TargetMethod.TypeArguments.IsEmpty)
-                    {
-                        everyHandlerEndpoints.Add(invocation.Syntax.GetLocation());
-                    }
-                    else
-                    {
-                        // The handlers it names are known now; the diagnostic waits for the end, as its tag says.
-                        foreach (Diagnostic diagnostic in AnalyzeNamedHandlers(context.Compilation, invocation, types, context.CancellationToken))
-                        {
-                            namedEndpoints.Add(diagnostic);
-                        }
-                    }
-                },
-                OperationKind.Invocation);
-            start.RegisterCompilationEndAction(context =>
+            if (!everyHandlerEndpoints.IsEmpty)
             {
-                foreach (Diagnostic diagnostic in namedEndpoints)
-                {
-                    context.ReportDiagnostic(diagnostic);
-                }
-
-                if (!everyHandlerEndpoints.IsEmpty)
-                {
-                    ReportOwnCollisions(context, ownHandlers.ToArray(), everyHandlerEndpoints);
-                }
-            });
+                ReportOwnCollisions(context, ownHandlers.ToArray(), everyHandlerEndpoints);
+            }
         });
     }
 

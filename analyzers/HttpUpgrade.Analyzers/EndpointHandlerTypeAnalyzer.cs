@@ -23,16 +23,9 @@ public sealed class EndpointHandlerTypeAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(static start =>
-        {
-            var types = WellKnownTypes.Create(start.Compilation);
-            if (types.Get(WellKnownType.HttpUpgrade_UpgradeProtocolAttribute) is null)
-            {
-                return;
-            }
-
-            start.RegisterOperationAction(context => AnalyzeInvocation(context, types), OperationKind.Invocation);
-        });
+        context.RegisterCompilationStart(
+            static (start, types) => start.RegisterOperationAction(context => AnalyzeInvocation(context, types), OperationKind.Invocation),
+            WellKnownType.HttpUpgrade_UpgradeProtocolAttribute);
     }
 
     private static void AnalyzeInvocation(OperationAnalysisContext context, WellKnownTypes types)

@@ -32,29 +32,14 @@ public sealed class UpgradeEndpointProtocolsAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(static start =>
-        {
-            var types = WellKnownTypes.Create(start.Compilation);
-            if (types.Get(WellKnownType.Microsoft_AspNetCore_Builder_UpgradeEndpointRouteBuilderExtensions) is null ||
-                types.Get(WellKnownType.Microsoft_AspNetCore_Server_Kestrel_Core_ListenOptions) is null)
-            {
-                return;
-            }
-
-            // A code block action, not an operation block action: only bodies that name both MapUpgrade and Protocols
-            // are bound to operations.
-            start.RegisterCodeBlockAction(context => AnalyzeBlock(context, types));
-        });
+        context.RegisterCompilationStart(
+            static (start, types) => start.RegisterSievedBlockAction(MentionsTrigger, (context, block) => AnalyzeBlock(context, block, types)),
+            WellKnownType.Microsoft_AspNetCore_Builder_UpgradeEndpointRouteBuilderExtensions,
+            WellKnownType.Microsoft_AspNetCore_Server_Kestrel_Core_ListenOptions);
     }
 
-    private static void AnalyzeBlock(CodeBlockAnalysisContext context, WellKnownTypes types)
+    private static void AnalyzeBlock(CodeBlockAnalysisContext context, IOperation block, WellKnownTypes types)
     {
-        if (!MentionsTrigger(context.CodeBlock) ||
-            context.SemanticModel.GetOperation(context.CodeBlock, context.CancellationToken) is not { } block)
-        {
-            return;
-        }
-
         var mapUpgrades = new List<IInvocationOperation>();
         var kestrelCalls = new List<IInvocationOperation>();
         var assignments = new List<ISimpleAssignmentOperation>();
@@ -205,16 +190,11 @@ public sealed class UpgradeEndpointProtocolsAnalyzer : DiagnosticAnalyzer
         types.Is(action.OriginalDefinition, WellKnownType.System_Action_T) &&
         types.Is(action.TypeArguments[0], WellKnownType.Microsoft_AspNetCore_Server_Kestrel_Core_ListenOptions);
 
-    // A syntactic sieve: both MapUpgrade and Protocols must be named in the body.
-    private static bool MentionsTrigger(SyntaxNode block)
+    // Where a warning is possible: both MapUpgrade and Protocols are named in the body.
+    private static bool MentionsTrigger(IEnumerable<SyntaxToken> tokens)
     {
-        if (block is BaseTypeDeclarationSyntax)
-        {
-            return false;
-        }
-
         bool mapUpgrade = false, protocols = false;
-        foreach (SyntaxToken token in block.DescendantTokens(static node => node is not (BaseTypeDeclarationSyntax or BaseNamespaceDeclarationSyntax)))
+        foreach (SyntaxToken token in tokens)
         {
             if (token.IsKind(SyntaxKind.IdentifierToken))
             {

@@ -34,26 +34,14 @@ public sealed class UpgradeProtocolAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(static start =>
-        {
-            var types = WellKnownTypes.Create(start.Compilation);
-            if (types.Get(WellKnownType.HttpUpgrade_UpgradeProtocolAttribute) is null)
-            {
-                return;
-            }
-
-            start.RegisterSymbolAction(context => AnalyzeType(context, types), SymbolKind.NamedType);
-        });
+        context.RegisterCompilationStart(
+            static (start, types) => start.RegisterHandlerAction(types, (context, handler) => AnalyzeHandler(context, handler, types)),
+            WellKnownType.HttpUpgrade_UpgradeProtocolAttribute);
     }
 
-    private static void AnalyzeType(SymbolAnalysisContext context, WellKnownTypes types)
+    private static void AnalyzeHandler(SymbolAnalysisContext context, DeclaredHandler handler, WellKnownTypes types)
     {
-        var type = (INamedTypeSymbol)context.Symbol;
-        if (type.TypeKind != TypeKind.Class || DeclaredHandler.Read(type, types, context.CancellationToken) is not { } handler)
-        {
-            return;
-        }
-
+        INamedTypeSymbol type = handler.Type;
         string typeName = type.ToDisplayString(s_typeFormat);
         foreach (DeclaredHandler.Entry entry in handler.Registrations)
         {
@@ -72,7 +60,7 @@ public sealed class UpgradeProtocolAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        AnalyzeHandler(context, handler, typeName, types);
+        AnalyzeContracts(context, handler, typeName, types);
     }
 
     private static void AnalyzeRegistration(SymbolAnalysisContext context, DeclaredRegistration registration, RegistrationLocations locations)
@@ -170,7 +158,7 @@ public sealed class UpgradeProtocolAnalyzer : DiagnosticAnalyzer
             DiagnosticDescriptors.InvalidProtocolName, location, properties, name, problem));
     }
 
-    private static void AnalyzeHandler(SymbolAnalysisContext context, DeclaredHandler handler, string typeName, WellKnownTypes types)
+    private static void AnalyzeContracts(SymbolAnalysisContext context, DeclaredHandler handler, string typeName, WellKnownTypes types)
     {
         Location location = GetTypeNameLocation(handler, context) ?? handler.Type.Locations[0];
 

@@ -11,7 +11,7 @@ namespace HttpUpgrade.Generators;
 public sealed partial class UpgradeProtocolGenerator
 {
     /// <summary>Writes the registry and, when dependency injection is referenced, the methods that register it.</summary>
-    internal static class Emitter
+    internal static partial class Emitter
     {
         public const string RegistryHintName = "UpgradeHandlerRegistry.g.cs";
         public const string ServiceCollectionExtensionsHintName = "UpgradeHandlersServiceCollectionExtensions.g.cs";
@@ -236,113 +236,6 @@ public sealed partial class UpgradeProtocolGenerator
                 + (parameter.SuppressNullWarning ? "!" : string.Empty),
             _ => $"global::HttpUpgrade.UpgradeServices.GetRequired<{parameter.TypeName}>(services, {handlerName})",
         };
-
-        private static void WriteMatch(SourceWriter writer, EquatableArray<RegistryEntryModel> entries)
-        {
-            // Ranges of rows that share a name, grouped by the name's length for the switch.
-            var rangesByLength = new SortedDictionary<int, List<(string Name, int Start, int Count)>>();
-            for (int start = 0; start < entries.Count;)
-            {
-                string name = entries[start].Key;
-                int end = start + 1;
-                while (end < entries.Count && entries[end].Key == name)
-                {
-                    end++;
-                }
-
-                if (!rangesByLength.TryGetValue(name.Length, out List<(string, int, int)>? ranges))
-                {
-                    ranges = new List<(string, int, int)>();
-                    rangesByLength.Add(name.Length, ranges);
-                }
-
-                ranges.Add((name, start, end - start));
-                start = end;
-            }
-
-            writer.WriteLine("/// <inheritdoc />");
-            writer.WriteLine($"public {RegistrationSpanTypeName} Match(global::System.ReadOnlySpan<char> name)");
-            writer.OpenBlock();
-            writer.WriteLine("// The length picks the candidates, then OrdinalIgnoreCase compares the name, as Kestrel's generated header lookup");
-            writer.WriteLine("// does: exact for tokens (it folds ASCII letters only), and measured as fast as a compare per character, which the");
-            writer.WriteLine("// JIT turns into the same letter-masked compares a word at a time, in less code (docs/generator.md, Dispatch).");
-            writer.WriteLine("switch (name.Length)");
-            writer.OpenBlock();
-            foreach (KeyValuePair<int, List<(string Name, int Start, int Count)>> length in rangesByLength)
-            {
-                writer.WriteLine($"case {length.Key.ToString(CultureInfo.InvariantCulture)}:");
-                writer.Indent();
-                for (int i = 0; i < length.Value.Count; i++)
-                {
-                    (string name, int start, int count) = length.Value[i];
-                    if (i > 0)
-                    {
-                        writer.WriteLine();
-                    }
-
-                    WriteNameTest(writer, name);
-                    writer.OpenBlock();
-                    writer.WriteLine($"return new {RegistrationSpanTypeName}(s_registrations, {start.ToString(CultureInfo.InvariantCulture)}, {count.ToString(CultureInfo.InvariantCulture)});");
-                    writer.CloseBlock();
-                }
-
-                writer.WriteLine("break;");
-                writer.Unindent();
-            }
-
-            writer.CloseBlock();
-            writer.WriteLine();
-            writer.WriteLine("return default;");
-            writer.CloseBlock();
-        }
-
-        // if (global::System.MemoryExtensions.Equals(name, "echo", global::System.StringComparison.OrdinalIgnoreCase))
-        private static void WriteNameTest(SourceWriter writer, string lowerCaseName) =>
-            writer.WriteLine($"if (global::System.MemoryExtensions.Equals(name, {Literal(lowerCaseName)}, global::System.StringComparison.OrdinalIgnoreCase))");
-
-        private static string WriteServiceCollectionExtensions(AssemblyModel assembly)
-        {
-            string assemblyName = EscapeXml(assembly.AssemblyName);
-            string registryTypeName = "global::" + GeneratedNamespace + "." + RegistryClassName(assembly);
-            string addMethodName = AddMethodName(assembly);
-
-            var writer = new SourceWriter();
-            WriteHeader(writer);
-            writer.WriteLine();
-            writer.WriteLine("namespace Microsoft.Extensions.DependencyInjection");
-            writer.OpenBlock();
-            writer.WriteLine($"/// <summary>Registers the upgrade handlers of assembly '{assemblyName}' with dependency injection.</summary>");
-            writer.WriteLine(s_generatedCodeAttribute);
-            writer.WriteLine($"public static class {assembly.Identifier}UpgradeHandlersServiceCollectionExtensions");
-            writer.OpenBlock();
-            writer.WriteLine($"/// <summary>Registers the upgrade handlers of this assembly, <see cref=\"{registryTypeName}\"/>; calling it again changes nothing.</summary>");
-            writer.WriteLine("/// <param name=\"services\">The service collection to add to.</param>");
-            writer.WriteLine("/// <returns><paramref name=\"services\"/>, for chaining.</returns>");
-            writer.WriteLine($"internal static {ServiceCollectionTypeName} AddUpgradeHandlers(this {ServiceCollectionTypeName} services)");
-            writer.Indent();
-            writer.WriteLine($"=> {addMethodName}(services);");
-            writer.Unindent();
-            writer.WriteLine();
-            writer.WriteLine("/// <summary>");
-            writer.WriteLine($"/// Registers the upgrade handlers of assembly '{assemblyName}', <see cref=\"{registryTypeName}\"/>: an app that");
-            writer.WriteLine("/// references this assembly calls it next to its own <c>AddUpgradeHandlers()</c>. Calling it again changes nothing.");
-            writer.WriteLine("/// </summary>");
-            writer.WriteLine("/// <param name=\"services\">The service collection to add to.</param>");
-            writer.WriteLine("/// <returns><paramref name=\"services\"/>, for chaining.</returns>");
-            writer.WriteLine($"public static {ServiceCollectionTypeName} {addMethodName}(this {ServiceCollectionTypeName} services)");
-            writer.OpenBlock();
-            writer.WriteLine("// TryAddEnumerable keeps the call idempotent; MapUpgrade composes every registered IUpgradeRegistry.");
-            writer.WriteLine("global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddEnumerable(");
-            writer.Indent();
-            writer.WriteLine("services,");
-            writer.WriteLine($"global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor.Singleton<{RegistryInterfaceName}>({registryTypeName}.Instance));");
-            writer.Unindent();
-            writer.WriteLine("return services;");
-            writer.CloseBlock();
-            writer.CloseBlock();
-            writer.CloseBlock();
-            return writer.ToString();
-        }
 
         private static void WriteHeader(SourceWriter writer)
         {

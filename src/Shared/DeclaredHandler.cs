@@ -43,18 +43,13 @@ internal enum RegistrationSkip
 /// <summary>A class marked <c>[UpgradeProtocol]</c>: its contracts, the constructor generated code calls, and each registration's fate.</summary>
 internal sealed class DeclaredHandler
 {
-    private DeclaredHandler(
-        INamedTypeSymbol type,
-        HandlerContracts contracts,
-        IMethodSymbol? constructor,
-        string? constructorProblem,
-        ImmutableArray<Entry> registrations)
+    private DeclaredHandler(INamedTypeSymbol type, WellKnownTypes types, List<DeclaredRegistration> registrations)
     {
         Type = type;
-        Contracts = contracts;
-        Constructor = constructor;
-        ConstructorProblem = constructorProblem;
-        Registrations = registrations;
+        Contracts = GetContracts(type, types);
+        Constructor = HandlerShapeRules.GetConstructor(type, out string? problem);
+        ConstructorProblem = problem;
+        Registrations = Judge(type, Contracts, Constructor is not null, SortBySource(registrations));
     }
 
     public INamedTypeSymbol Type { get; }
@@ -104,9 +99,7 @@ internal sealed class DeclaredHandler
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        HandlerContracts contracts = GetContracts(type, types);
-        IMethodSymbol? constructor = HandlerShapeRules.GetConstructor(type, out string? problem);
-        return new DeclaredHandler(type, contracts, constructor, problem, Judge(type, contracts, constructor is not null, SortBySource(registrations)));
+        return new DeclaredHandler(type, types, registrations);
     }
 
     /// <summary>The handler contracts <paramref name="type"/> implements, itself or through a base class, compared by symbol.</summary>
@@ -145,47 +138,37 @@ internal sealed class DeclaredHandler
 
     private static ImmutableArray<Entry> Judge(INamedTypeSymbol type, HandlerContracts contracts, bool constructible, List<DeclaredRegistration> registrations)
     {
-        var skips = new RegistrationSkip[registrations.Count];
+        ImmutableArray<Entry>.Builder entries = ImmutableArray.CreateBuilder<Entry>(registrations.Count);
         var claimants = new List<Claimant<INamedTypeSymbol>>(registrations.Count);
-        var claimantIndex = new List<int>(registrations.Count);
-        for (int i = 0; i < registrations.Count; i++)
+        var claiming = new List<Entry>(registrations.Count);
+        foreach (DeclaredRegistration registration in registrations)
         {
-            DeclaredRegistration registration = registrations[i];
             // Each registration gets the first reason that applies, so that every reason can be reported at once: a
             // registration that needs IUpgradeHandler says so even while the class cannot be constructed.
-            skips[i] = contracts == HandlerContracts.None ? RegistrationSkip.ClassSkipped
+            var entry = new Entry(registration, contracts == HandlerContracts.None ? RegistrationSkip.ClassSkipped
                 : !registration.IsRegistrable ? RegistrationSkip.Invalid
 
                 // An IWebSocketHandler is handed a WebSocket, which only the websocket handshake produces.
                 : contracts == HandlerContracts.WebSocketHandler && !registration.IsWebSocket ? RegistrationSkip.NeedsUpgradeHandler
                 : !constructible ? RegistrationSkip.ClassSkipped
-                : RegistrationSkip.None;
-            if (skips[i] == RegistrationSkip.None)
+                : RegistrationSkip.None);
+            entries.Add(entry);
+            if (entry.IsEmitted)
             {
                 claimants.Add(new Claimant<INamedTypeSymbol>(type, registration.Name!, registration.Versions, registration.SubProtocols));
-                claimantIndex.Add(i);
+                claiming.Add(entry);
             }
         }
 
         // UPG003: within the class, a registration that repeats a claim of an earlier one. Registrations of different
         // classes may claim the same thing; an endpoint that serves both is what must not (UPG011).
         DuplicateClaim?[] duplicates = RegistrationRules.FindDuplicates(claimants, SymbolEqualityComparer.Default);
-        var repeats = new DuplicateClaim?[registrations.Count];
-        for (int c = 0; c < duplicates.Length; c++)
+        for (int i = 0; i < duplicates.Length; i++)
         {
-            if (duplicates[c] is { } duplicate)
+            if (duplicates[i] is { } duplicate)
             {
-                int i = claimantIndex[c];
-                skips[i] = RegistrationSkip.Duplicate;
-                repeats[i] = duplicate;
+                claiming[i].MarkDuplicate(duplicate, claiming[duplicate.FirstIndex].Registration);
             }
-        }
-
-        ImmutableArray<Entry>.Builder entries = ImmutableArray.CreateBuilder<Entry>(registrations.Count);
-        for (int i = 0; i < registrations.Count; i++)
-        {
-            DuplicateClaim? repeat = repeats[i];
-            entries.Add(new Entry(registrations[i], skips[i], repeat, repeat is null ? null : registrations[claimantIndex[repeat.FirstIndex]]));
         }
 
         return entries.MoveToImmutable();
@@ -194,25 +177,31 @@ internal sealed class DeclaredHandler
     /// <summary>One registration of the handler and whether generated code emits it.</summary>
     internal sealed class Entry
     {
-        public Entry(DeclaredRegistration registration, RegistrationSkip skip, DuplicateClaim? duplicate, DeclaredRegistration? repeated)
+        public Entry(DeclaredRegistration registration, RegistrationSkip skip)
         {
             Registration = registration;
             Skip = skip;
-            Duplicate = duplicate;
-            Repeated = repeated;
         }
 
         public DeclaredRegistration Registration { get; }
 
-        public RegistrationSkip Skip { get; }
+        public RegistrationSkip Skip { get; private set; }
 
         /// <summary>Whether the registry holds this registration.</summary>
         public bool IsEmitted => Skip == RegistrationSkip.None;
 
         /// <summary>For a <see cref="RegistrationSkip.Duplicate"/>, the claim it repeats.</summary>
-        public DuplicateClaim? Duplicate { get; }
+        public DuplicateClaim? Duplicate { get; private set; }
 
         /// <summary>For a <see cref="RegistrationSkip.Duplicate"/>, the earlier registration that makes that claim.</summary>
-        public DeclaredRegistration? Repeated { get; }
+        public DeclaredRegistration? Repeated { get; private set; }
+
+        // Only while the handler is judged: which registrations repeat others is known once all of them are read.
+        internal void MarkDuplicate(DuplicateClaim duplicate, DeclaredRegistration repeated)
+        {
+            Skip = RegistrationSkip.Duplicate;
+            Duplicate = duplicate;
+            Repeated = repeated;
+        }
     }
 }
