@@ -10,8 +10,14 @@ using UpgradeSample;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.WebHost.UseKestrelHttpsConfiguration();   // lets Kestrel:Endpoints configure HTTPS (and so HTTP/2 for browsers)
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen =>
+{
+    listen.UseTlsUpgrade(SampleCertificate.ForLocalhost());   // RFC 2817: Upgrade: TLS/1.2 on the cleartext port
+    listen.UseH2cUpgrade();                                   // RFC 7540 §3.2: Upgrade: h2c, and HTTP/2 by prior knowledge
+}));
 builder.Services.AddSingleton<ChatRoom>();
 builder.Services.AddUpgradeHandlers();      // generated for this assembly: registers ChatHandler and EchoHandler
+builder.Services.AddHttpUpgrade();
 var app = builder.Build();
 
 app.UseDefaultFiles();                      // "/" serves wwwroot/index.html, a chat page that opens a WebSocket to /chat
@@ -29,6 +35,8 @@ app.MapGet("/about", (HttpRequest request) => $"""
 // WebSocket and echo/1 on one URL: the client's Upgrade header (or HTTP/2 :protocol) picks. Same-origin browsers only,
 // and permessage-deflate for clients that offer it.
 app.MapUpgrade("/chat", options => options.Negotiation.WebSocketDeflate = new WebSocketDeflateOptions());
+app.MapGet("/account", (HttpRequest request) => $"Your account, over {(request.IsHttps ? "TLS" : "plain HTTP")} ({request.Protocol}).\n")
+    .RequireTlsUpgrade();                   // plain requests get 426 Upgrade: TLS/1.2, HTTP/1.1
 app.Run();
 
 [UpgradeProtocol("websocket", Versions = "13", SubProtocols = "chat.v2, chat.v1")]

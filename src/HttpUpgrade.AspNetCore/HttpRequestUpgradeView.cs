@@ -19,7 +19,7 @@ internal readonly struct HttpRequestUpgradeView : IUpgradeRequest
     public HttpRequestUpgradeView(HttpRequest request)
     {
         Method = request.Method;
-        HttpVersion = ToUpgradeVersion(request.Protocol);
+        HttpVersion = VersionOf(request.Protocol);
         _headers = request.Headers;
         _scheme = request.Scheme;
 
@@ -53,10 +53,15 @@ internal readonly struct HttpRequestUpgradeView : IUpgradeRequest
         UpgradeRequestHeader.Expect => _headers.Expect,
         UpgradeRequestHeader.Scheme => _scheme,
         UpgradeRequestHeader.Protocol => _protocol,
+        UpgradeRequestHeader.Http2Settings => _headers["HTTP2-Settings"],
+        UpgradeRequestHeader.KeepAlive => _headers.KeepAlive,
+        UpgradeRequestHeader.ProxyConnection => _headers.ProxyConnection,
+        UpgradeRequestHeader.TE => _headers.TE,
         _ => StringValues.Empty,
     };
 
-    private static UpgradeHttpVersion ToUpgradeVersion(string protocol)
+    /// <summary>The negotiator's name for the request's <paramref name="protocol"/> (<c>HTTP/1.1</c>, ...).</summary>
+    public static UpgradeHttpVersion VersionOf(string protocol)
     {
         if (HttpProtocol.IsHttp11(protocol))
         {

@@ -43,4 +43,10 @@ internal static partial class Log
 
     [LoggerMessage(13, LogLevel.Debug, "Upgrade handler {Handler} for '{Protocol}' completed.", EventName = "HandlerCompleted")]
     public static partial void HandlerCompleted(ILogger logger, string handler, string protocol);
+
+    [LoggerMessage(14, LogLevel.Debug, "Connection {ConnectionId} switched protocols and was handed back to Kestrel's {Engine} engine.", EventName = "ConnectionReentered")]
+    public static partial void ConnectionReentered(ILogger logger, string connectionId, string engine);
+
+    [LoggerMessage(15, LogLevel.Debug, "Connection {ConnectionId} was upgraded to h2c but did not send the HTTP/2 connection preface; closing it.", EventName = "H2cPrefaceInvalid")]
+    public static partial void H2cPrefaceInvalid(ILogger logger, string connectionId);
 }

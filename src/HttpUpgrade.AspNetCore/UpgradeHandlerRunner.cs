@@ -40,13 +40,18 @@ internal sealed class UpgradeHandlerRunner
         // The registration's type is its handler's contract: a WebSocketHandlerRegistration's handler receives a
         // WebSocket, every other (the only other kind) owns the raw stream.
         return decision.Registration is WebSocketHandlerRegistration webSocket
-            ? RunWebSocketAsync(context, decision, webSocket)
-            : RunStreamAsync(context, decision, (UpgradeHandlerRegistration)decision.Registration!);
+            ? RunAsync(context, decision, webSocket.Factory, static (runner, handler, context, decision, transport) => runner.RunWebSocketAsync(handler, context, decision, transport))
+            : RunAsync(context, decision, ((UpgradeHandlerRegistration)decision.Registration!).Factory, static (runner, handler, context, decision, transport) => runner.RunStreamAsync(handler, context, decision, transport));
     }
 
-    private async Task RunWebSocketAsync(HttpContext context, UpgradeDecision decision, WebSocketHandlerRegistration registration)
+    private async Task RunAsync<THandler>(
+        HttpContext context,
+        UpgradeDecision decision,
+        Func<IServiceProvider, THandler> factory,
+        Func<UpgradeHandlerRunner, THandler, HttpContext, UpgradeDecision, Stream, Task> run)
+        where THandler : class
     {
-        IWebSocketHandler? handler = await CreateAsync(context, decision, registration.Factory);
+        THandler? handler = await CreateAsync(context, decision, factory);
         if (handler is null)
         {
             return;
@@ -55,54 +60,76 @@ internal sealed class UpgradeHandlerRunner
         try
         {
             Stream? transport = await SwitchProtocolsAsync(context, decision);
-            if (transport is null)
+            if (transport is not null)
             {
-                return;
+                await run(this, handler, context, decision, transport);
             }
-
-            var upgradeContext = new UpgradeContext(registration, decision.Version, decision.SubProtocol, transport, context.RequestServices, context);
-            using WebSocket socket = WebSocket.CreateFromStream(new AbortableTransport(transport), new WebSocketCreationOptions
-            {
-                IsServer = true,
-                SubProtocol = decision.SubProtocol,
-                KeepAliveInterval = _keepAliveInterval,
-                KeepAliveTimeout = _keepAliveTimeout,
-                DangerousDeflateOptions = decision.Deflate.ToDeflateOptions(),
-            });
-
-            // The handler's token is cancelled when the client goes away and, after a 1001 close, when the host shuts down.
-            using UpgradedConnectionTracker.UpgradedConnection connection = _connections.Open(socket, context.RequestAborted);
-            await RunAsync(handler, socket, upgradeContext, connection.Aborted, context.RequestAborted);
         }
         finally
         {
-            await DisposeAsync(handler, registration);
+            await DisposeAsync(handler, decision.Registration!);
         }
     }
 
-    private async Task RunStreamAsync(HttpContext context, UpgradeDecision decision, UpgradeHandlerRegistration registration)
+    private async Task RunWebSocketAsync(IWebSocketHandler handler, HttpContext context, UpgradeDecision decision, Stream transport)
     {
-        IUpgradeHandler? handler = await CreateAsync(context, decision, registration.Factory);
-        if (handler is null)
+        var upgradeContext = new UpgradeContext(decision.Registration!, decision.Version, decision.SubProtocol, transport, context.RequestServices, context);
+        using WebSocket socket = WebSocket.CreateFromStream(new AbortableTransport(transport), new WebSocketCreationOptions
         {
+            IsServer = true,
+            SubProtocol = decision.SubProtocol,
+            KeepAliveInterval = _keepAliveInterval,
+            KeepAliveTimeout = _keepAliveTimeout,
+            DangerousDeflateOptions = decision.Deflate.ToDeflateOptions(),
+        });
+
+        // The handler's token is cancelled when the client goes away and, after a 1001 close, when the host shuts down.
+        using UpgradedConnectionTracker.UpgradedConnection connection = _connections.Open(socket, context.RequestAborted);
+        CancellationToken aborted = connection.Aborted;
+        string handlerName = upgradeContext.Registration.HandlerName;
+        try
+        {
+            await handler.OnConnectedAsync(socket, upgradeContext, aborted);
+        }
+        catch (Exception exception) when (aborted.IsCancellationRequested || socket.State == WebSocketState.Aborted)
+        {
+            Log.ConnectionAborted(_logger, handlerName, upgradeContext.Protocol, exception);
+            return;
+        }
+        catch (Exception exception)
+        {
+            Log.WebSocketHandlerFailed(_logger, handlerName, exception);
+            await CloseAsync(socket, WebSocketCloseStatus.InternalServerError, HandlerFailedDescription, context.RequestAborted);
             return;
         }
 
+        // RFC 6455 §7.1.2: the connection ends with a closing handshake, whether or not the handler started one.
+        await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, null, context.RequestAborted);
+        Log.HandlerCompleted(_logger, handlerName, upgradeContext.Protocol);
+    }
+
+    private async Task RunStreamAsync(IUpgradeHandler handler, HttpContext context, UpgradeDecision decision, Stream transport)
+    {
+        var upgradeContext = new UpgradeContext(decision.Registration!, decision.Version, decision.SubProtocol, transport, context.RequestServices, context);
+        using UpgradedConnectionTracker.UpgradedConnection connection = _connections.Open(null, context.RequestAborted);
+        CancellationToken aborted = connection.Aborted;
+        string handlerName = upgradeContext.Registration.HandlerName;
         try
         {
-            Stream? transport = await SwitchProtocolsAsync(context, decision);
-            if (transport is null)
-            {
-                return;
-            }
-
-            var upgradeContext = new UpgradeContext(registration, decision.Version, decision.SubProtocol, transport, context.RequestServices, context);
-            using UpgradedConnectionTracker.UpgradedConnection connection = _connections.Open(null, context.RequestAborted);
-            await RunAsync(handler, upgradeContext, context, connection.Aborted);
+            await handler.HandleAsync(upgradeContext, aborted);
+            Log.HandlerCompleted(_logger, handlerName, upgradeContext.Protocol);
         }
-        finally
+        catch (Exception exception) when (aborted.IsCancellationRequested || IsClientGone(exception))
         {
-            await DisposeAsync(handler, registration);
+            // The client went away (a reset, an EOF mid-read, the host aborting): not the server's fault, so Debug.
+            Log.ConnectionAborted(_logger, handlerName, upgradeContext.Protocol, exception);
+        }
+        catch (Exception exception)
+        {
+            // The upgraded protocol has no standard way to report a server error; a reset tells the peer the
+            // exchange did not end normally, where a graceful close would not.
+            Log.UpgradeHandlerFailed(_logger, handlerName, upgradeContext.Protocol, exception);
+            context.Abort();
         }
     }
 
@@ -177,50 +204,15 @@ internal sealed class UpgradeHandlerRunner
         }
     }
 
-    private async Task RunAsync(IWebSocketHandler handler, WebSocket socket, UpgradeContext upgradeContext, CancellationToken aborted, CancellationToken requestAborted)
+    /// <summary>Whether <paramref name="exception"/> says the transport ended under the handler, rather than the handler failing.</summary>
+    private static bool IsClientGone(Exception exception) => exception switch
     {
-        string handlerName = upgradeContext.Registration.HandlerName;
-        try
-        {
-            await handler.OnConnectedAsync(socket, upgradeContext, aborted);
-        }
-        catch (Exception exception) when (aborted.IsCancellationRequested || socket.State == WebSocketState.Aborted)
-        {
-            Log.ConnectionAborted(_logger, handlerName, upgradeContext.Protocol, exception);
-            return;
-        }
-        catch (Exception exception)
-        {
-            Log.WebSocketHandlerFailed(_logger, handlerName, exception);
-            await CloseAsync(socket, WebSocketCloseStatus.InternalServerError, HandlerFailedDescription, requestAborted);
-            return;
-        }
-
-        // RFC 6455 §7.1.2: the connection ends with a closing handshake, whether or not the handler started one.
-        await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, null, requestAborted);
-        Log.HandlerCompleted(_logger, handlerName, upgradeContext.Protocol);
-    }
-
-    private async Task RunAsync(IUpgradeHandler handler, UpgradeContext upgradeContext, HttpContext context, CancellationToken aborted)
-    {
-        string handlerName = upgradeContext.Registration.HandlerName;
-        try
-        {
-            await handler.HandleAsync(upgradeContext, aborted);
-            Log.HandlerCompleted(_logger, handlerName, upgradeContext.Protocol);
-        }
-        catch (Exception exception) when (aborted.IsCancellationRequested)
-        {
-            Log.ConnectionAborted(_logger, handlerName, upgradeContext.Protocol, exception);
-        }
-        catch (Exception exception)
-        {
-            // The upgraded protocol has no standard way to report a server error; a reset tells the peer the
-            // exchange did not end normally, where a graceful close would not.
-            Log.UpgradeHandlerFailed(_logger, handlerName, upgradeContext.Protocol, exception);
-            context.Abort();
-        }
-    }
+        Microsoft.AspNetCore.Connections.ConnectionResetException or Microsoft.AspNetCore.Connections.ConnectionAbortedException => true,
+        EndOfStreamException => true,
+        IOException { InnerException: System.Net.Sockets.SocketException or Microsoft.AspNetCore.Connections.ConnectionResetException } => true,
+        IOException io when io.GetType() == typeof(IOException) => true,
+        _ => false,
+    };
 
     private async Task CloseAsync(WebSocket socket, WebSocketCloseStatus status, string? description, CancellationToken aborted)
     {

@@ -50,4 +50,20 @@ public sealed class HandlerFailureTests(KestrelFixture server) : IClassFixture<K
         LogEntry entry = await server.Logs.WaitForAsync("WebSocketHandlerFailed", e => e.Exception?.Message == ThrowingWebSocketHandler.Failure);
         Assert.Equal(LogLevel.Error, entry.Level);
     }
+
+    [Fact]
+    public async Task AClientResetAfterARawTokenSwitch_IsTheClientGoingAway_LoggedAtDebugNotError()
+    {
+        RawConnection connection = await RawConnection.OpenAsync(server.Port);
+        await connection.SendAsync("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: echo/1\r\n\r\n", "ping"u8.ToArray());
+        Assert.Equal(101, (await connection.ReadHeadAsync()).StatusCode);
+        Assert.Equal("ping"u8.ToArray(), await connection.ReadExactlyAsync(4));
+
+        connection.Reset();
+
+        LogEntry aborted = await server.Logs.WaitForAsync("ConnectionAborted", e => e.Message.Contains(nameof(RawEchoHandler), StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Debug, aborted.Level);
+        Assert.DoesNotContain(server.Logs.Entries, e => e.EventId.Name == "UpgradeHandlerFailed" && e.Message.Contains(nameof(RawEchoHandler), StringComparison.Ordinal));
+        await connection.DisposeAsync();
+    }
 }

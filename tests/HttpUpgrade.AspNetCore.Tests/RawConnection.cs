@@ -71,6 +71,24 @@ public sealed class RawConnection : IAsyncDisposable
 
     public ValueTask SendAsync(ReadOnlyMemory<byte> bytes) => _stream.WriteAsync(bytes);
 
+    /// <summary>The connection's stream, for a client that takes it over after a 101 (TLS); nothing may be left unread.</summary>
+    public System.IO.Stream TakeStream()
+    {
+        if (_end > _start)
+        {
+            throw new InvalidOperationException("Bytes the server sent after the head are still buffered.");
+        }
+
+        return _stream;
+    }
+
+    /// <summary>Resets the connection (TCP RST), as a client that crashes or is killed does.</summary>
+    public void Reset()
+    {
+        _socket.LingerState = new LingerOption(true, 0);
+        _socket.Close();
+    }
+
     /// <summary>Ends the client's side of the connection (TCP FIN); the server can still send.</summary>
     public void ShutdownSend() => _socket.Shutdown(SocketShutdown.Send);
 

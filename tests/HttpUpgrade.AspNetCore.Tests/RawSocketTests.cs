@@ -132,37 +132,37 @@ public sealed class RawSocketTests(KestrelFixture server, ITestOutputHelper outp
             "RFC 9110 §15.5.22: offering only unregistered protocols is 426 listing the registered ones",
             "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: h2c, foo/1\r\n\r\n",
             426,
-            ["Connection: Upgrade", $"Upgrade: {AllRegistered}"]
+            ["Connection: Upgrade, close", $"Upgrade: {AllRegistered}"]
         },
         {
             "RFC 9110 §7.8: a registered protocol in an unregistered version is 426",
             "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: echo/2\r\n\r\n",
             426,
-            ["Connection: Upgrade", $"Upgrade: {AllRegistered}"]
+            ["Connection: Upgrade, close", $"Upgrade: {AllRegistered}"]
         },
         {
             "RFC 6455 §4.1: a WebSocket handshake must be GET, so POST is 405 with Allow: GET",
             "POST /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
             405,
-            ["Allow: GET"]
+            ["Allow: GET", "Connection: close"]
         },
         {
             "RFC 6455 §4.1: a Sec-WebSocket-Key that is not 16 bytes of base64 is 400",
             "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: c2hvcnQ=\r\n\r\n",
             400,
-            []
+            ["Connection: close"]
         },
         {
             "RFC 6455 §4.2.2: an unsupported Sec-WebSocket-Version is 426 with the supported versions",
             "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 8\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
             426,
-            ["Connection: Upgrade", "Upgrade: websocket", "Sec-WebSocket-Version: 13"]
+            ["Connection: Upgrade, close", "Upgrade: websocket", "Sec-WebSocket-Version: 13"]
         },
         {
             "MaxOffers: an endpoint mapped with MaxOffers = 1 answers two offers with 400",
             "GET /one-offer HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: foo/9, echo/1\r\n\r\n",
             400,
-            []
+            ["Connection: close"]
         },
     };
 
@@ -193,6 +193,26 @@ public sealed class RawSocketTests(KestrelFixture server, ITestOutputHelper outp
         Assert.True(body.Length > 1, "The body should explain the rejection.");
         Assert.EndsWith("\n", body, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', body[..^1]);
+    }
+
+    [Theory]
+    [InlineData("a bad key", "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: c2hvcnQ=\r\n")]
+    [InlineData("an unsupported version", "Sec-WebSocket-Version: 8\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n")]
+    [InlineData("an unknown expectation", "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nExpect: fly\r\n")]
+    public async Task ARefusedUpgrade_EndsTheConnection_SoBytesBehindItAreNeverReadAsHttp(string rule, string fields)
+    {
+        await using RawConnection connection = await RawConnection.OpenAsync(server.Port);
+
+        // A client that sent its first message right behind the head (here, something that parses as HTTP).
+        await connection.SendAsync(
+            $"GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Protocol: chat.v1\r\n{fields}\r\n"
+            + "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+
+        RawResponseHead head = await connection.ReadHeadAsync();
+        await connection.ReadBodyAsync(head);
+        Assert.True(head.StatusCode is >= 400 and < 500, $"{rule}: {head}");
+        Assert.Contains("close", head.Values("Connection").SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries)));
+        Assert.Empty(await connection.ReadToEndAsync());
     }
 
     /// <summary>The field appears on exactly one line, and its list elements are the expected ones (in any order).</summary>

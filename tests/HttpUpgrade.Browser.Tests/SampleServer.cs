@@ -128,6 +128,13 @@ public sealed class SampleServer : IAsyncLifetime
         }
 
         var uri = new Uri(line[(at + Marker.Length)..].Trim());
+
+        // The sample turns on TLS and h2c upgrades, whose internal re-entry endpoints Kestrel lists too; they listen on no address.
+        if (!uri.IsLoopback)
+        {
+            return;
+        }
+
         if (uri.Scheme == Uri.UriSchemeHttps)
         {
             HttpsUri = uri;

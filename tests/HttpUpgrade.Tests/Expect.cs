@@ -54,8 +54,12 @@ internal static class DecisionFields
 {
     /// <summary>
     /// The decision's response fields less <c>Content-Type</c> and <c>Content-Length</c>, which describe the body of every
-    /// rejection alike (<see cref="UpgradeDecisionTests"/> checks them once).
+    /// rejection alike, and less the <c>close</c> connection option, which every refusal of an upgrade request carries
+    /// (<see cref="UpgradeDecisionTests"/> checks those once).
     /// </summary>
     public static KeyValuePair<string, string>[] HandshakeFields(this UpgradeDecision decision)
-        => decision.ResponseFields.Where(static field => field.Key is not ("Content-Type" or "Content-Length")).ToArray();
+        => decision.ResponseFields
+            .Where(static field => field.Key is not ("Content-Type" or "Content-Length") && !(field.Key == "Connection" && field.Value == "close"))
+            .Select(static field => field.Key == "Connection" && field.Value == "Upgrade, close" ? new KeyValuePair<string, string>("Connection", "Upgrade") : field)
+            .ToArray();
 }

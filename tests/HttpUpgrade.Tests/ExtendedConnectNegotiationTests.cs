@@ -126,7 +126,17 @@ public sealed class ExtendedConnectNegotiationTests
             UpgradeReason.NotHttp11,
             null
         },
+        { "RFC 9113 §8.2.2: Upgrade is connection-specific", () => Connect().With(UpgradeRequestHeader.Upgrade, "websocket"), 400, UpgradeReason.ConnectionSpecificField, null },
+        { "RFC 9113 §8.2.2: Connection is connection-specific", () => Connect().With(UpgradeRequestHeader.Connection, "Upgrade"), 400, UpgradeReason.ConnectionSpecificField, null },
+        { "RFC 9113 §8.2.2: Keep-Alive is connection-specific", () => Connect().With(UpgradeRequestHeader.KeepAlive, "timeout=5"), 400, UpgradeReason.ConnectionSpecificField, null },
+        { "RFC 9113 §8.2.2: Proxy-Connection is connection-specific", () => Connect().With(UpgradeRequestHeader.ProxyConnection, "keep-alive"), 400, UpgradeReason.ConnectionSpecificField, null },
+        { "RFC 9113 §8.2.2: Transfer-Encoding is connection-specific", () => Connect().With(UpgradeRequestHeader.TransferEncoding, "chunked"), 400, UpgradeReason.ConnectionSpecificField, null },
+        { "RFC 9113 §8.2.2: TE other than trailers is connection-specific", () => Connect().With(UpgradeRequestHeader.TE, "gzip"), 400, UpgradeReason.ConnectionSpecificField, null },
     };
+
+    [Fact]
+    public void ExtendedConnect_WithTeTrailers_IsAccepted()
+        => Expect.Decision("RFC 9113 §8.2.2: TE: trailers is the one allowed", Registrations.RequiringNegotiator(Chat, Echo).Negotiate(Connect().With(UpgradeRequestHeader.TE, "trailers").With(UpgradeRequestHeader.SecWebSocketProtocol, "chat.v1")), UpgradeOutcome.Accept, 200, UpgradeReason.None);
 
     [Theory]
     [MemberData(nameof(Rejections))]

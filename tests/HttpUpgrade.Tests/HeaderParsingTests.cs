@@ -114,7 +114,9 @@ public sealed class HeaderParsingTests
     [InlineData(9, 8, "TooMany", "a, b, c, d, e", "f, g, h, i")]
     [InlineData(3, 2, "TooMany", "a, b, c")]
     [InlineData(3, 2, "Malformed", "a, /1, c")]
-    [InlineData(1, 1, "Valid", ", , a, ,")]
+    [InlineData(1, 1, "TooMany", ", , a, ,")]
+    [InlineData(1, 4, "Valid", ", , a, ,")]
+    [InlineData(1, 8, "TooMany", ", , , , , , , , , a")]
     public void ValidateUpgrade_ReadsAtMostMaxOffers(int offers, int maxOffers, string expected, params string[] lines)
     {
         var request = new TestRequest().With(UpgradeRequestHeader.Upgrade, lines);

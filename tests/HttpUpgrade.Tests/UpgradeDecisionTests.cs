@@ -205,4 +205,31 @@ public sealed class UpgradeDecisionTests
         Assert.Throws<ArgumentOutOfRangeException>(() => Negotiator.Refuse(accepted, UpgradeReason.InvalidHost));
         Assert.Throws<ArgumentException>(() => Negotiator.Refuse(Negotiator.Negotiate(new TestRequest()), UpgradeReason.ShuttingDown));
     }
+
+    [Theory]
+    [InlineData("a bad key (400)", "websocket", UpgradeRequestHeader.SecWebSocketKey, "short", "close")]
+    [InlineData("an unsupported version (426 with Upgrade)", "websocket", UpgradeRequestHeader.SecWebSocketVersion, "7", "Upgrade, close")]
+    [InlineData("an unknown expectation (417)", "websocket", UpgradeRequestHeader.Expect, "fly", "close")]
+    [InlineData("a malformed Upgrade (400)", "web socket", UpgradeRequestHeader.Host, "server.example.com", "close")]
+    [InlineData("no registered protocol offered (426 with Upgrade)", "foo/1", UpgradeRequestHeader.Host, "server.example.com", "Upgrade, close")]
+    public void RefusingAnUpgradeRequest_ClosesTheConnection(string rule, string upgrade, UpgradeRequestHeader header, string value, string connection)
+    {
+        TestRequest request = (upgrade == "websocket" ? TestRequest.WebSocket() : TestRequest.Raw(upgrade)).With(header, value);
+
+        UpgradeDecision decision = Negotiator.Negotiate(request);
+
+        Assert.True(decision.Outcome == UpgradeOutcome.Reject, rule);
+        Assert.True(decision.CloseConnection, rule);
+        Assert.Equal(connection, decision.ResponseFields.Single(field => field.Key == "Connection").Value);
+    }
+
+    [Fact]
+    public void APlainRequestsUpgradeRequired_KeepsTheConnection()
+    {
+        UpgradeDecision decision = Negotiator.Negotiate(new TestRequest().With(UpgradeRequestHeader.Host, "server.example.com"));
+
+        Expect.Decision("RFC 9110 §15.5.22: nothing was offered, so nothing of another protocol can follow", decision, UpgradeOutcome.Reject, 426, UpgradeReason.NotAnUpgrade);
+        Assert.False(decision.CloseConnection);
+        Assert.Equal("Upgrade", decision.ResponseFields.Single(field => field.Key == "Connection").Value);
+    }
 }

@@ -30,9 +30,10 @@ internal static class UpgradeHeaders
         where TRequest : IUpgradeRequest
     {
         count = 0;
-        foreach (ReadOnlySpan<char> element in new HeaderListEnumerator<TRequest>(request, UpgradeRequestHeader.Upgrade))
+        var elements = new HeaderListEnumerator<TRequest>(request, UpgradeRequestHeader.Upgrade);
+        while (elements.MoveNext())
         {
-            if (!UpgradeOffer.TryParse(element, out _))
+            if (!UpgradeOffer.TryParse(elements.Current, out _))
             {
                 return UpgradeListStatus.Malformed;
             }
@@ -43,7 +44,29 @@ internal static class UpgradeHeaders
             }
         }
 
-        return UpgradeListStatus.Valid;
+        // RFC 9110 §5.6.1: a recipient tolerates "a reasonable number of empty list elements"; as many as offers are read
+        // is reasonable, a thousand is not, and reading on would let padding push an offer past every limit.
+        return elements.EmptyElements > maxOffers ? UpgradeListStatus.TooMany : UpgradeListStatus.Valid;
+    }
+
+    /// <summary>
+    /// Whether the request's <c>Expect</c> asks for something an upgrade cannot meet: anything but <c>100-continue</c>,
+    /// which a request without content trivially meets (RFC 9110 §10.1.1), and which Kestrel never answers with an
+    /// interim 100 unless the request's content is read.
+    /// </summary>
+    public static bool HasUnmetExpectation<TRequest>(TRequest request)
+        where TRequest : IUpgradeRequest
+    {
+        var expectations = new HeaderListEnumerator<TRequest>(request, UpgradeRequestHeader.Expect);
+        while (expectations.MoveNext())
+        {
+            if (!expectations.Current.Equals("100-continue", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Whether <c>Host</c> has exactly one field line and it is not empty (RFC 9112 §3.2).</summary>

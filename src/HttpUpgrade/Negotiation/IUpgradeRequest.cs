@@ -69,6 +69,18 @@ public enum UpgradeRequestHeader
     /// the upgrade token the client asks to tunnel, for example <c>websocket</c>. Absent on every other request.
     /// </summary>
     Protocol,
+
+    /// <summary><c>HTTP2-Settings</c> (RFC 7540 §3.2.1): the client's HTTP/2 settings on an <c>h2c</c> upgrade.</summary>
+    Http2Settings,
+
+    /// <summary><c>Keep-Alive</c>: connection-specific, so malformed on an HTTP/2 or HTTP/3 request (RFC 9113 §8.2.2).</summary>
+    KeepAlive,
+
+    /// <summary><c>Proxy-Connection</c>: connection-specific, so malformed on an HTTP/2 or HTTP/3 request (RFC 9113 §8.2.2).</summary>
+    ProxyConnection,
+
+    /// <summary><c>TE</c>: on an HTTP/2 or HTTP/3 request only <c>trailers</c> is allowed (RFC 9113 §8.2.2).</summary>
+    TE,
 }
 
 /// <summary>

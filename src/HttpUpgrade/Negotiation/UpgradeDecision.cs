@@ -28,8 +28,10 @@ public readonly struct UpgradeDecision
         string? secWebSocketVersion,
         bool isExtendedConnect,
         WebSocketDeflateParameters deflate,
-        ReadOnlySpan<char> accept)
+        ReadOnlySpan<char> accept,
+        bool closeConnection = false)
     {
+        CloseConnection = closeConnection;
         Outcome = outcome;
         Reason = reason;
         Registration = registration;
@@ -43,6 +45,15 @@ public readonly struct UpgradeDecision
         _hasAccept = !accept.IsEmpty;
         accept.CopyTo(_accept);
     }
+
+    /// <summary>
+    /// The answer to a plain request for a resource served only over TLS (RFC 2817 §4.2): <c>426</c> with
+    /// <c>Upgrade: TLS/1.2, HTTP/1.1</c>, <c>Connection: Upgrade</c> and a one-line body. Over HTTP/2 or HTTP/3 (in clear)
+    /// the 426 carries neither field, which those versions forbid (RFC 9113 §8.2.2): such a client uses https instead.
+    /// </summary>
+    /// <param name="version">The HTTP version of the request.</param>
+    public static UpgradeDecision RequireTls(UpgradeHttpVersion version)
+        => Reject(UpgradeReason.TlsRequired, version is UpgradeHttpVersion.Http2 or UpgradeHttpVersion.Http3 ? null : "TLS/1.2, HTTP/1.1");
 
     /// <summary>What the host should do.</summary>
     public UpgradeOutcome Outcome { get; }
@@ -90,6 +101,13 @@ public readonly struct UpgradeDecision
 
     /// <summary>Whether the response carries <c>Connection: Upgrade</c> (every 101 and 426, RFC 9110 §7.8 and §15.5.22).</summary>
     public bool ConnectionUpgrade => Upgrade is not null;
+
+    /// <summary>
+    /// Whether the response ends the connection (<c>Connection: close</c>, with <c>Upgrade</c> on a 426): every refusal of an
+    /// HTTP/1.1 request that asked to upgrade. The client may already have sent bytes of the protocol it asked for right
+    /// behind the head; after a refusal they must never be read as HTTP.
+    /// </summary>
+    public bool CloseConnection { get; }
 
     /// <summary>The negotiated version: <c>Sec-WebSocket-Version</c> for WebSocket, the offer's version otherwise.</summary>
     public string? Version { get; }
@@ -140,6 +158,13 @@ public readonly struct UpgradeDecision
         UpgradeOutcome.Reject => $"{StatusCode} {Reason}",
         _ => $"Ignore ({Reason})",
     };
+
+    /// <summary>This rejection, answered with <c>Connection: close</c>.</summary>
+    internal UpgradeDecision WithConnectionClose()
+    {
+        System.Diagnostics.Debug.Assert(Outcome == UpgradeOutcome.Reject && !_hasAccept, "Only a rejection closes the connection.");
+        return new(Outcome, Reason, Registration, Upgrade, Version, SubProtocol, SecWebSocketVersion, IsExtendedConnect, Deflate, default, closeConnection: true);
+    }
 
     internal static UpgradeDecision Ignore(UpgradeReason reason)
         => new(UpgradeOutcome.Ignore, reason, null, null, null, null, null, false, default, default);
@@ -225,7 +250,13 @@ public readonly struct UpgradeDecision
                 {
                     case Field.Connection:
                         name = "Connection";
-                        return decision.ConnectionUpgrade ? "Upgrade" : null;
+                        return (decision.ConnectionUpgrade, decision.CloseConnection) switch
+                        {
+                            (true, true) => "Upgrade, close",
+                            (true, false) => "Upgrade",
+                            (false, true) => "close",
+                            _ => null,
+                        };
                     case Field.Upgrade:
                         name = "Upgrade";
                         return decision.Upgrade;

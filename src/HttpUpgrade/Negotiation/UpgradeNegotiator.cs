@@ -21,7 +21,7 @@ namespace HttpUpgrade;
 /// (RFC 8441, RFC 9220) whose <c>:protocol</c> names the registered token, and is checked in the same order less the
 /// parts that do not exist there (method, content, key).</para>
 /// </remarks>
-public sealed class UpgradeNegotiator
+public sealed partial class UpgradeNegotiator
 {
     private const string WebSocketDefaultVersion = "13";
 
@@ -118,8 +118,10 @@ public sealed class UpgradeNegotiator
         return reason switch
         {
             // RFC 9110 §15.5.22 as for any 426; HTTP/2 and HTTP/3 responses carry neither field (RFC 9113 §8.2.2).
-            UpgradeReason.HostCannotUpgrade => UpgradeDecision.Reject(reason, accepted.IsExtendedConnect ? null : _advertised),
-            UpgradeReason.ShuttingDown or UpgradeReason.HandlerUnavailable or UpgradeReason.SwitchFailed => UpgradeDecision.Reject(reason),
+            UpgradeReason.HostCannotUpgrade when accepted.IsExtendedConnect => UpgradeDecision.Reject(reason),
+            UpgradeReason.HostCannotUpgrade => UpgradeDecision.Reject(reason, _advertised).WithConnectionClose(),
+            UpgradeReason.ShuttingDown or UpgradeReason.HandlerUnavailable or UpgradeReason.SwitchFailed when accepted.IsExtendedConnect => UpgradeDecision.Reject(reason),
+            UpgradeReason.ShuttingDown or UpgradeReason.HandlerUnavailable or UpgradeReason.SwitchFailed => UpgradeDecision.Reject(reason).WithConnectionClose(),
             _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "A host refuses an accepted upgrade only for HostCannotUpgrade, ShuttingDown, HandlerUnavailable or SwitchFailed."),
         };
     }
@@ -162,6 +164,15 @@ public sealed class UpgradeNegotiator
             return NotUpgraded(UpgradeReason.NotAnUpgrade, httpVersion);
         }
 
+        // From here the request asked to upgrade, and the client may have sent bytes of the new protocol behind its head:
+        // a refusal ends the connection, so those bytes are never parsed as HTTP.
+        UpgradeDecision decision = NegotiateOffers(request, httpVersion);
+        return decision.Outcome == UpgradeOutcome.Reject ? decision.WithConnectionClose() : decision;
+    }
+
+    private UpgradeDecision NegotiateOffers<TRequest>(TRequest request, UpgradeHttpVersion httpVersion)
+        where TRequest : IUpgradeRequest
+    {
         switch (UpgradeHeaders.ValidateUpgrade(request, _maxOffers, out int offers))
         {
             case UpgradeListStatus.Malformed:
@@ -194,9 +205,13 @@ public sealed class UpgradeNegotiator
                 continue;
             }
 
-            UpgradeDecision decision = candidates[0].Kind == UpgradeProtocolKind.WebSocket
-                ? NegotiateWebSocket(request, offer, candidates, extendedConnect: false)
-                : NegotiateRaw(request, offer, candidates, extendedConnect: false);
+            UpgradeDecision decision = candidates[0].Kind switch
+            {
+                UpgradeProtocolKind.WebSocket => NegotiateWebSocket(request, offer, candidates, extendedConnect: false),
+                UpgradeProtocolKind.Tls => NegotiateTls(request, offer, candidates[0]),
+                UpgradeProtocolKind.H2c => NegotiateH2c(request, offer, candidates[0]),
+                _ => NegotiateRaw(request, offer, candidates, extendedConnect: false),
+            };
 
             if (decision.Outcome == UpgradeOutcome.Accept)
             {
@@ -222,6 +237,13 @@ public sealed class UpgradeNegotiator
     private UpgradeDecision NegotiateExtendedConnect<TRequest>(TRequest request)
         where TRequest : IUpgradeRequest
     {
+        // RFC 9113 §8.2.2: a request with a connection-specific field is malformed. Kestrel passes some through (Upgrade,
+        // on 10.0), so the negotiator checks: a malformed CONNECT is never answered 200.
+        if (HasConnectionSpecificField(request))
+        {
+            return UpgradeDecision.Reject(UpgradeReason.ConnectionSpecificField);
+        }
+
         // RFC 8441 §4: one :protocol, naming a token of the HTTP Upgrade Token Registry. The offer grammar is the
         // Upgrade element's, so a registered name/version is reachable the same way on every HTTP version.
         if (request.GetFieldLineCount(UpgradeRequestHeader.Protocol) != 1
@@ -230,8 +252,9 @@ public sealed class UpgradeNegotiator
             return UpgradeDecision.Reject(UpgradeReason.MalformedUpgrade);
         }
 
+        // TLS and h2c switch a whole HTTP/1.1 connection; a stream of a multiplexed connection has neither to switch.
         ReadOnlySpan<UpgradeRegistration> candidates = _registry.Match(offer.Name);
-        if (candidates.IsEmpty)
+        if (candidates.IsEmpty || candidates[0].Kind is UpgradeProtocolKind.Tls or UpgradeProtocolKind.H2c)
         {
             return NotUpgraded(UpgradeReason.NoRegisteredProtocol, request.HttpVersion);
         }
@@ -248,6 +271,30 @@ public sealed class UpgradeNegotiator
         return decision.Outcome == UpgradeOutcome.Ignore ? NotUpgraded(decision.Reason, request.HttpVersion) : decision;
     }
 
+    private static bool HasConnectionSpecificField<TRequest>(TRequest request)
+        where TRequest : IUpgradeRequest
+    {
+        if (request.GetFieldLineCount(UpgradeRequestHeader.Connection) > 0
+            || request.GetFieldLineCount(UpgradeRequestHeader.Upgrade) > 0
+            || request.GetFieldLineCount(UpgradeRequestHeader.KeepAlive) > 0
+            || request.GetFieldLineCount(UpgradeRequestHeader.ProxyConnection) > 0
+            || request.GetFieldLineCount(UpgradeRequestHeader.TransferEncoding) > 0)
+        {
+            return true;
+        }
+
+        int te = request.GetFieldLineCount(UpgradeRequestHeader.TE);
+        for (int i = 0; i < te; i++)
+        {
+            if (!HttpTokenGrammar.TrimWhitespace(request.GetFieldLine(UpgradeRequestHeader.TE, i)).Equals("trailers", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private UpgradeDecision NotUpgraded(UpgradeReason reason, UpgradeHttpVersion version)
     {
         if (!_requireUpgrade)
@@ -262,277 +309,6 @@ public sealed class UpgradeNegotiator
     }
 
     private static bool IsMultiplexed(UpgradeHttpVersion version) => version is UpgradeHttpVersion.Http2 or UpgradeHttpVersion.Http3;
-
-    private static UpgradeDecision NegotiateRaw<TRequest>(TRequest request, UpgradeOffer offer, ReadOnlySpan<UpgradeRegistration> candidates, bool extendedConnect)
-        where TRequest : IUpgradeRequest
-    {
-        // The registration does not depend on registry order, which composing several registries leaves to the app: one
-        // that lists the offered version wins over one without Versions, which serves any version and is the one written
-        // for an offer that names none. An unversioned offer with no such registration goes to the first candidate.
-        UpgradeRegistration? listing = null;
-        int listedIndex = -1;
-        UpgradeRegistration? anyVersion = null;
-        foreach (UpgradeRegistration registration in candidates)
-        {
-            ReadOnlySpan<string> versions = registration.VersionSpan;
-            if (versions.IsEmpty)
-            {
-                anyVersion ??= registration;
-            }
-            else if (offer.HasVersion && listing is null)
-            {
-                for (int i = 0; i < versions.Length; i++)
-                {
-                    if (offer.Version.Equals(versions[i], StringComparison.OrdinalIgnoreCase))
-                    {
-                        listing = registration;
-                        listedIndex = i;
-                        break;
-                    }
-                }
-            }
-        }
-
-        UpgradeRegistration selected;
-        string upgrade;
-        string? version = null;
-        if (listing is not null)
-        {
-            selected = listing;
-            version = listing.VersionSpan[listedIndex];
-            upgrade = listing.GetUpgradeValue(listedIndex);
-        }
-        else if (anyVersion is not null)
-        {
-            selected = anyVersion;
-            if (offer.HasVersion)
-            {
-                // A registration without Versions echoes the offered version; the one case that allocates.
-                version = offer.Version.ToString();
-                upgrade = anyVersion.Name + "/" + version;
-            }
-            else
-            {
-                upgrade = anyVersion.Name;
-            }
-        }
-        else if (!offer.HasVersion)
-        {
-            // An offer without a version accepts whatever version the server speaks; the 101 echoes it as offered.
-            selected = candidates[0];
-            upgrade = selected.Name;
-        }
-        else
-        {
-            return UpgradeDecision.Ignore(UpgradeReason.UnsupportedProtocolVersion);
-        }
-
-        // A CONNECT stream's content is the tunnel itself (RFC 9113 §8.5), so only an HTTP/1.1 upgrade is checked for it.
-        if (!extendedConnect && HasContent(request))
-        {
-            return UpgradeDecision.Reject(UpgradeReason.RequestHasContent);
-        }
-
-        // RFC 9110 §10.1.1: see NegotiateWebSocket; an upgrade has no content for a 100 Continue to invite.
-        if (request.GetFieldLineCount(UpgradeRequestHeader.Expect) > 0)
-        {
-            return UpgradeDecision.Reject(UpgradeReason.ExpectationFailed);
-        }
-
-        return extendedConnect
-            ? UpgradeDecision.AcceptExtendedConnect(selected, version, null, default)
-            : UpgradeDecision.AcceptRaw(selected, upgrade, version);
-    }
-
-    private UpgradeDecision NegotiateWebSocket<TRequest>(TRequest request, UpgradeOffer offer, ReadOnlySpan<UpgradeRegistration> candidates, bool extendedConnect)
-        where TRequest : IUpgradeRequest
-    {
-        // RFC 6455 §4.1: the client sends "Upgrade: websocket"; its version travels in Sec-WebSocket-Version, never in the token.
-        if (offer.HasVersion)
-        {
-            return UpgradeDecision.Ignore(UpgradeReason.UnsupportedProtocolVersion);
-        }
-
-        if (!extendedConnect)
-        {
-            // RFC 6455 §4.1 item 2: the method of the request MUST be GET. RFC 9110 §15.5.6: a 405 lists the allowed methods.
-            if (!string.Equals(request.Method, "GET", StringComparison.Ordinal))
-            {
-                return UpgradeDecision.Reject(UpgradeReason.MethodNotAllowed);
-            }
-
-            // A GET carries no content in the opening handshake; bytes after the head belong to the WebSocket.
-            if (HasContent(request))
-            {
-                return UpgradeDecision.Reject(UpgradeReason.RequestHasContent);
-            }
-        }
-
-        // RFC 9110 §10.1.1: a client MUST NOT send 100-continue without content, and a handshake has none; a server MAY
-        // answer an expectation it cannot meet with 417. Go's net/http and Node's http server answer 417 to any
-        // expectation they do not implement; a 100 Continue interim response before or, worse, after the switch would
-        // land in the client's WebSocket parser, so the handshake is refused instead.
-        if (request.GetFieldLineCount(UpgradeRequestHeader.Expect) > 0)
-        {
-            return UpgradeDecision.Reject(UpgradeReason.ExpectationFailed);
-        }
-
-        // RFC 6455 §4.2.2 item 4 and §11.3.5: one Sec-WebSocket-Version that the server understands, else 426 listing them.
-        // RFC 8441 §5 keeps the header on HTTP/2, where the 426 cannot carry Upgrade (RFC 9113 §8.2.2).
-        string? version = null;
-        if (UpgradeHeaders.TryGetSingle(request, UpgradeRequestHeader.SecWebSocketVersion, out ReadOnlySpan<char> offered))
-        {
-            foreach (UpgradeRegistration registration in candidates)
-            {
-                version = FindWebSocketVersion(registration, offered);
-                if (version is not null)
-                {
-                    break;
-                }
-            }
-        }
-
-        if (version is null)
-        {
-            return UpgradeDecision.Reject(
-                UpgradeReason.UnsupportedWebSocketVersion,
-                upgrade: extendedConnect ? null : candidates[0].Name,
-                secWebSocketVersion: _webSocketVersions);
-        }
-
-        // RFC 8441 §5: over extended CONNECT there is no Sec-WebSocket-Key and no Sec-WebSocket-Accept.
-        ReadOnlySpan<char> key = default;
-        if (!extendedConnect)
-        {
-            // RFC 6455 §11.3.1: Sec-WebSocket-Key MUST NOT appear more than once; §4.1: 16 random bytes, base64-encoded.
-            int keyLines = request.GetFieldLineCount(UpgradeRequestHeader.SecWebSocketKey);
-            if (keyLines == 0)
-            {
-                return UpgradeDecision.Reject(UpgradeReason.MissingWebSocketKey);
-            }
-
-            if (keyLines > 1)
-            {
-                return UpgradeDecision.Reject(UpgradeReason.DuplicateWebSocketKey);
-            }
-
-            key = HttpTokenGrammar.TrimWhitespace(request.GetFieldLine(UpgradeRequestHeader.SecWebSocketKey, 0));
-            if (!WebSocketHandshake.IsValidKey(key))
-            {
-                return UpgradeDecision.Reject(UpgradeReason.InvalidWebSocketKey);
-            }
-        }
-
-        // RFC 6455 §10.2: a server that serves browsers checks Origin, and §4.2.2 item 4 answers a refused origin with
-        // 403. It is decided here, before any handler exists.
-        if (!_origin.IsAllowed(request))
-        {
-            return UpgradeDecision.Reject(UpgradeReason.OriginNotAllowed);
-        }
-
-        // RFC 6455 §4.1 item 10: Sec-WebSocket-Protocol is a list of tokens in the client's order of preference.
-        foreach (ReadOnlySpan<char> subProtocol in new HeaderListEnumerator<TRequest>(request, UpgradeRequestHeader.SecWebSocketProtocol))
-        {
-            if (!HttpTokenGrammar.IsToken(subProtocol))
-            {
-                return UpgradeDecision.Reject(UpgradeReason.MalformedSubProtocol);
-            }
-        }
-
-        // The client's most preferred subprotocol that a version-compatible handler speaks selects that handler
-        // (RFC 6455 §4.2.2 item 5.4: the server picks one of the client's values, or none, and never another). Empty
-        // list elements are skipped by the enumerator, so the answer is never an empty subprotocol.
-        UpgradeRegistration? selected = null;
-        string? selectedSubProtocol = null;
-        foreach (ReadOnlySpan<char> subProtocol in new HeaderListEnumerator<TRequest>(request, UpgradeRequestHeader.SecWebSocketProtocol))
-        {
-            foreach (UpgradeRegistration registration in candidates)
-            {
-                if (FindWebSocketVersion(registration, offered) is null)
-                {
-                    continue;
-                }
-
-                foreach (string declared in registration.SubProtocolSpan)
-                {
-                    // Subprotocol names compare case-sensitively, as the browsers' and ws's selection does.
-                    if (subProtocol.Equals(declared, StringComparison.Ordinal))
-                    {
-                        selected = registration;
-                        selectedSubProtocol = declared;
-                        goto Selected;
-                    }
-                }
-            }
-        }
-
-        // No subprotocol agreed: a handler that declares none is the one written for that case, so it wins over one
-        // that expects a subprotocol. Otherwise the endpoint's UnmatchedSubProtocol decides: by default a handler
-        // written for a subprotocol never runs without one.
-        UpgradeRegistration? fallback = null;
-        foreach (UpgradeRegistration registration in candidates)
-        {
-            if (FindWebSocketVersion(registration, offered) is not null)
-            {
-                if (registration.SubProtocolSpan.IsEmpty)
-                {
-                    selected = registration;
-                    break;
-                }
-
-                fallback ??= registration;
-            }
-        }
-
-        if (selected is null)
-        {
-            if (_unmatchedSubProtocol == UnmatchedSubProtocolBehavior.Reject)
-            {
-                return UpgradeDecision.Reject(UpgradeReason.NoAcceptableSubProtocol);
-            }
-
-            selected = fallback;
-        }
-
-    Selected:
-        // RFC 7692: permessage-deflate is agreed per handler; an unacceptable or absent offer leaves the handshake as it is.
-        WebSocketDeflateParameters deflate = _deflate.TryGetValue(selected!, out WebSocketDeflateOptions? deflateOptions)
-            ? PerMessageDeflate.Negotiate(request, deflateOptions)
-            : default;
-
-        string selectedVersion = FindWebSocketVersion(selected!, offered)!;
-        if (extendedConnect)
-        {
-            return UpgradeDecision.AcceptExtendedConnect(selected!, selectedVersion, selectedSubProtocol, deflate);
-        }
-
-        Span<char> accept = stackalloc char[UpgradeDecision.WebSocketAcceptLength];
-        WebSocketHandshake.ComputeAcceptUnchecked(key, accept);
-        return UpgradeDecision.AcceptWebSocket(selected!, selectedVersion, selectedSubProtocol, deflate, accept);
-    }
-
-    private static string? FindWebSocketVersion(UpgradeRegistration registration, ReadOnlySpan<char> offered)
-    {
-        ReadOnlySpan<string> versions = registration.VersionSpan;
-        if (versions.IsEmpty)
-        {
-            // A websocket registration without Versions speaks version 13, the only final one (RFC 6455 §4.1 item 9).
-            return offered.SequenceEqual(WebSocketDefaultVersion) ? WebSocketDefaultVersion : null;
-        }
-
-        foreach (string version in versions)
-        {
-            if (offered.SequenceEqual(version))
-            {
-                return version;
-            }
-        }
-
-        return null;
-    }
-
-    private static IEnumerable<string> WebSocketVersionsOf(UpgradeRegistration registration)
-        => registration.Versions.Count == 0 ? [WebSocketDefaultVersion] : registration.Versions;
 
     /// <summary>
     /// Two handlers that claim the same protocol, version and subprotocol cannot share a negotiator: no request could
@@ -561,26 +337,4 @@ public sealed class UpgradeNegotiator
         }
     }
 
-    private static bool HasContent<TRequest>(TRequest request)
-        where TRequest : IUpgradeRequest
-    {
-        if (request.GetFieldLineCount(UpgradeRequestHeader.TransferEncoding) > 0)
-        {
-            return true;
-        }
-
-        int lines = request.GetFieldLineCount(UpgradeRequestHeader.ContentLength);
-        for (int i = 0; i < lines; i++)
-        {
-            // RFC 9110 §8.6: Content-Length = 1*DIGIT; "0" and "00" both mean no content. Anything else is content
-            // (or malformed, which the host rejects on its own).
-            ReadOnlySpan<char> length = HttpTokenGrammar.TrimWhitespace(request.GetFieldLine(UpgradeRequestHeader.ContentLength, i));
-            if (length.IsEmpty || length.ContainsAnyExcept('0'))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 }

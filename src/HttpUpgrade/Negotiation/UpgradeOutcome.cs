@@ -93,4 +93,26 @@ public enum UpgradeReason
     /// connections). Answered 503.
     /// </summary>
     SwitchFailed,
+
+    /// <summary>
+    /// TLS or h2c offered on a connection that already uses TLS: there is nothing to switch to (RFC 2817 §3, RFC 7540
+    /// §3.2). The request is served as it is.
+    /// </summary>
+    AlreadySecure,
+
+    /// <summary>
+    /// An <c>h2c</c> upgrade without exactly one valid <c>HTTP2-Settings</c> field (RFC 7540 §3.2.1). The request is served
+    /// as HTTP/1.1.
+    /// </summary>
+    InvalidHttp2Settings,
+
+    /// <summary>
+    /// An HTTP/2 or HTTP/3 extended CONNECT carries a connection-specific field (<c>Connection</c>, <c>Upgrade</c>,
+    /// <c>Keep-Alive</c>, <c>Proxy-Connection</c>, <c>Transfer-Encoding</c>, or <c>TE</c> other than <c>trailers</c>):
+    /// the request is malformed (RFC 9113 §8.2.2).
+    /// </summary>
+    ConnectionSpecificField,
+
+    /// <summary>The resource is served only over TLS: upgrade this connection with <c>Upgrade: TLS/1.2</c> (RFC 2817 §4.2).</summary>
+    TlsRequired,
 }

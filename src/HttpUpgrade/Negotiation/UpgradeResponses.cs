@@ -43,6 +43,10 @@ internal static class UpgradeResponses
         // RFC 6455 §4.2.2 item 4: an unsupported version is answered 426 with the versions the server speaks.
         UpgradeReason.UnsupportedWebSocketVersion => (426, "Sec-WebSocket-Version must be sent once with a supported version; the Sec-WebSocket-Version response header lists them."),
         UpgradeReason.HostCannotUpgrade => (426, "This server cannot switch protocols for this request."),
+        UpgradeReason.AlreadySecure => (426, "This connection already uses TLS; there is nothing to upgrade it to."),
+
+        // RFC 2817 §4.2: a resource that must be reached over TLS answers 426 naming TLS.
+        UpgradeReason.TlsRequired => (426, "This resource is served only over TLS: upgrade the connection (Upgrade: TLS/1.2, Connection: Upgrade) or use https."),
 
         UpgradeReason.MalformedUpgrade => (400, "The Upgrade header is malformed: each element must be protocol-name[/protocol-version], both RFC 9110 tokens."),
         UpgradeReason.TooManyOffers => (400, "The Upgrade header offers more protocols than this server reads."),
@@ -53,6 +57,8 @@ internal static class UpgradeResponses
         UpgradeReason.MalformedSubProtocol => (400, "Sec-WebSocket-Protocol must be a comma-separated list of tokens."),
         UpgradeReason.InvalidHost => (400, "An upgrade request must carry exactly one non-empty Host header."),
         UpgradeReason.NoAcceptableSubProtocol => (400, "None of the offered WebSocket subprotocols is spoken here; offer one with Sec-WebSocket-Protocol."),
+        UpgradeReason.ConnectionSpecificField => (400, "An HTTP/2 request must not carry Connection, Upgrade, Keep-Alive, Proxy-Connection, Transfer-Encoding, or TE other than trailers."),
+        UpgradeReason.InvalidHttp2Settings => (400, "An h2c upgrade needs exactly one valid HTTP2-Settings header."),
 
         // RFC 6455 §4.2.2 item 4 (a refused origin), RFC 9110 §15.5.6 (405 lists the allowed methods), §10.1.1 (417).
         UpgradeReason.OriginNotAllowed => (403, "The Origin of this WebSocket handshake is not allowed here."),

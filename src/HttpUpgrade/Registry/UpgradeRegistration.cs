@@ -4,10 +4,11 @@ using System.Collections.Generic;
 namespace HttpUpgrade;
 
 /// <summary>
-/// One <c>[UpgradeProtocol]</c> registration: the protocol name, versions and subprotocols, and the handler class that
-/// serves them. It is one of two kinds, fixed by the handler's contract: <see cref="WebSocketHandlerRegistration"/>
-/// (the handler receives a <see cref="System.Net.WebSockets.WebSocket"/>) or <see cref="UpgradeHandlerRegistration"/>
-/// (the handler owns the raw stream). Generated registries create these; hand-written ones may too.
+/// One <c>[UpgradeProtocol]</c> registration: the protocol name, versions and subprotocols, and what serves them. It is
+/// one of three kinds, fixed by who serves the connection: <see cref="WebSocketHandlerRegistration"/> (a handler that
+/// receives a <see cref="System.Net.WebSockets.WebSocket"/>), <see cref="UpgradeHandlerRegistration"/> (a handler that
+/// owns the raw stream), or <see cref="ConnectionUpgradeRegistration"/> (the host's own HTTP engine, after TLS or as
+/// h2c). Generated registries create the first two; hand-written ones may too.
 /// </summary>
 public abstract class UpgradeRegistration
 {
@@ -15,8 +16,13 @@ public abstract class UpgradeRegistration
     private readonly string[] _subProtocols;
     private readonly string[] _upgradeValues;
 
-    // Two kinds only: a host tells them apart with one type test and never meets a third.
+    // Three kinds only, all in this assembly: a host tells them apart with type tests and never meets a fourth.
     private protected UpgradeRegistration(string name, string[] versions, string[] subProtocols, Type handlerType, Type contract)
+        : this(name, versions, subProtocols, handlerType, contract, KindOf(name))
+    {
+    }
+
+    private protected UpgradeRegistration(string name, string[] versions, string[] subProtocols, Type handlerType, Type contract, UpgradeProtocolKind kind)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(versions);
@@ -42,7 +48,7 @@ public abstract class UpgradeRegistration
         }
 
         Name = name;
-        Kind = name.Equals("websocket", StringComparison.OrdinalIgnoreCase) ? UpgradeProtocolKind.WebSocket : UpgradeProtocolKind.Raw;
+        Kind = kind;
         _versions = (string[])versions.Clone();
         _subProtocols = (string[])subProtocols.Clone();
         HandlerType = handlerType;
@@ -93,6 +99,9 @@ public abstract class UpgradeRegistration
 
     /// <inheritdoc />
     public override string ToString() => _versions.Length == 0 ? $"{Name} -> {HandlerName}" : $"{Name}/{string.Join(",", _versions)} -> {HandlerName}";
+
+    private static UpgradeProtocolKind KindOf(string? name)
+        => string.Equals(name, "websocket", StringComparison.OrdinalIgnoreCase) ? UpgradeProtocolKind.WebSocket : UpgradeProtocolKind.Raw;
 
     private static void ThrowIfNotToken(string value, string what, string parameter)
     {
@@ -184,4 +193,39 @@ public sealed class UpgradeHandlerRegistration : UpgradeRegistration
 
     /// <summary>Constructs the handler from the request's services.</summary>
     public Func<IServiceProvider, IUpgradeHandler> Factory { get; }
+}
+
+/// <summary>
+/// A protocol the host serves with its own HTTP engine on the same connection: <see cref="Tls"/> (RFC 2817) and
+/// <see cref="H2c"/> (RFC 7540 §3.2). No generated handler is involved; a host that supports connection re-entry (the
+/// ASP.NET Core adapter's <c>UseTlsUpgrade</c> and <c>UseH2cUpgrade</c>) negotiates with these.
+/// </summary>
+public sealed class ConnectionUpgradeRegistration : UpgradeRegistration
+{
+    private readonly string[] _layeredUpgradeValues;
+
+    private ConnectionUpgradeRegistration(string name, string[] versions, UpgradeProtocolKind kind)
+        : base(name, versions, [], typeof(ConnectionUpgradeRegistration), typeof(ConnectionUpgradeRegistration), kind)
+    {
+        // RFC 2817 §3.3: the 101 lists the protocol stack, TLS and then HTTP/1.1 over it ("Upgrade: TLS/1.0, HTTP/1.1").
+        _layeredUpgradeValues = new string[versions.Length + 1];
+        for (int i = 0; i < versions.Length; i++)
+        {
+            _layeredUpgradeValues[i] = GetUpgradeValue(i) + ", HTTP/1.1";
+        }
+
+        _layeredUpgradeValues[versions.Length] = name + ", HTTP/1.1";
+    }
+
+    /// <summary>The 101's <c>Upgrade</c> for a TLS upgrade: the version at <paramref name="versionIndex"/>, or -1 for none, then HTTP/1.1.</summary>
+    internal string GetLayeredUpgradeValue(int versionIndex) => _layeredUpgradeValues[versionIndex < 0 ? ^1 : versionIndex];
+
+    /// <summary>
+    /// <c>TLS/1.0</c> to <c>TLS/1.3</c> (RFC 2817 §3.2): after the 101 the client starts a TLS handshake, and the request is
+    /// answered over TLS. The version names the client's wish; the handshake settles the version actually used.
+    /// </summary>
+    public static ConnectionUpgradeRegistration Tls { get; } = new("TLS", ["1.2", "1.3", "1.1", "1.0"], UpgradeProtocolKind.Tls);
+
+    /// <summary><c>h2c</c> (RFC 7540 §3.2): HTTP/2 over cleartext TCP, the request becoming stream 1.</summary>
+    public static ConnectionUpgradeRegistration H2c { get; } = new("h2c", [], UpgradeProtocolKind.H2c);
 }

@@ -45,7 +45,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>Starts <paramref name="fileName"/> (an apphost, or dotnet with the app's dll as first argument).</summary>
     public static async Task<ServerProcess> StartAsync(string fileName, string workingDirectory, params string[] arguments)
     {
-        var allArguments = new List<string>(arguments) { "--urls", "http://127.0.0.1:0" };
+        // An endpoint named Http, so an app whose settings name one (the sample) listens on the OS's port too.
+        var allArguments = new List<string>(arguments) { "--Kestrel:Endpoints:Http:Url=http://127.0.0.1:0" };
         ProcessStartInfo start = Dotnet.CreateStartInfo(
             fileName,
             workingDirectory,
@@ -99,6 +100,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex(@"Now listening on: (?<address>http://\S+)")]
+    // An address with a port: the internal endpoints of connection upgrades are listed too, and listen on none.
+    [GeneratedRegex(@"Now listening on: (?<address>http://[^\s/]+:\d+)")]
     private static partial Regex ListeningLine();
 }
