@@ -4,7 +4,6 @@ using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
@@ -14,69 +13,37 @@ namespace HttpUpgrade.Analyzers.CodeFixes;
 /// <summary>UPG003: removes an <c>[UpgradeProtocol]</c> whose every claim its own class already makes.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DuplicateRegistrationCodeFixProvider))]
 [Shared]
-public sealed class DuplicateRegistrationCodeFixProvider : CodeFixProvider
+public sealed class DuplicateRegistrationCodeFixProvider : SyntaxTargetCodeFixProvider<AttributeSyntax>
 {
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.DuplicateRegistration.Id);
 
     /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllAsync);
+    protected override string EquivalenceKey => "UPG003.RemoveAttribute";
 
     /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override bool TryGetTarget(SyntaxNode root, Diagnostic diagnostic, out AttributeSyntax target)
     {
-        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+        target = null!;
+        if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.Fix, out string? fix) || fix != DiagnosticProperties.RemoveAttributeFix ||
+            root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true)?.FirstAncestorOrSelf<AttributeSyntax>() is not { } attribute)
         {
-            return;
+            return false;
         }
 
-        foreach (Diagnostic diagnostic in context.Diagnostics)
-        {
-            if (GetAttribute(root, diagnostic) is not { } attribute)
-            {
-                continue;
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    "Remove the duplicate [UpgradeProtocol]",
-                    ct => RemoveAsync(context.Document, new[] { attribute }, ct),
-                    "UPG003.RemoveAttribute"),
-                diagnostic);
-        }
+        target = attribute;
+        return true;
     }
 
-    private static async Task<Document?> FixAllAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
-    {
-        SyntaxNode? root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
-        {
-            return document;
-        }
+    /// <inheritdoc />
+    protected override string Title(AttributeSyntax target) => "Remove the duplicate [UpgradeProtocol]";
 
-        var attributes = new List<AttributeSyntax>(diagnostics.Length);
-        foreach (Diagnostic diagnostic in diagnostics)
-        {
-            if (GetAttribute(root, diagnostic) is { } attribute)
-            {
-                attributes.Add(attribute);
-            }
-        }
-
-        return await RemoveAsync(document, attributes, context.CancellationToken).ConfigureAwait(false);
-    }
-
-    private static AttributeSyntax? GetAttribute(SyntaxNode root, Diagnostic diagnostic) =>
-        diagnostic.Properties.TryGetValue(DiagnosticProperties.Fix, out string? fix) && fix == DiagnosticProperties.RemoveAttributeFix
-            ? root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true)?.FirstAncestorOrSelf<AttributeSyntax>()
-            : null;
-
-    private static async Task<Document> RemoveAsync(Document document, IEnumerable<AttributeSyntax> attributes, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    protected override async Task<Document> ApplyAsync(Document document, IReadOnlyList<AttributeSyntax> targets, CancellationToken cancellationToken)
     {
         DocumentEditor editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-        foreach (AttributeSyntax attribute in attributes)
+        foreach (AttributeSyntax attribute in targets)
         {
             editor.RemoveNode(attribute);
         }

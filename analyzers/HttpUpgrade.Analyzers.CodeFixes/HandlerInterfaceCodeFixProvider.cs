@@ -4,7 +4,6 @@ using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
@@ -14,74 +13,49 @@ namespace HttpUpgrade.Analyzers.CodeFixes;
 
 /// <summary>
 /// UPG004: adds the handler interface the class's registrations need (<c>IWebSocketHandler</c> when they are all
-/// <c>websocket</c>, else <c>IUpgradeHandler</c>) and a member that throws <c>NotImplementedException</c> for each
-/// interface method the class does not have yet, as "Implement interface" does.
+/// <c>websocket</c>, else <c>IUpgradeHandler</c>, also to a class that implements only <c>IWebSocketHandler</c> and
+/// registers another protocol) and a member that throws <c>NotImplementedException</c> for each interface method the
+/// class does not have yet, as "Implement interface" does.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(HandlerInterfaceCodeFixProvider))]
 [Shared]
-public sealed class HandlerInterfaceCodeFixProvider : CodeFixProvider
+public sealed class HandlerInterfaceCodeFixProvider : SyntaxTargetCodeFixProvider<(ClassDeclarationSyntax Declaration, string Interface)>
 {
-    private const string EquivalenceKey = "UPG004.AddInterface";
-
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.MissingHandlerInterface.Id);
 
     /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllAsync);
+    protected override string EquivalenceKey => "UPG004.AddInterface";
+
+    // UPG004 is on the class name when the class implements no contract, and on the registration's name when the class
+    // implements only IWebSocketHandler: either way the class to change is the nearest one around it. A class with
+    // several registrations that need IUpgradeHandler is one target, so Fix All adds it once.
+    /// <inheritdoc />
+    protected override bool TryGetTarget(SyntaxNode root, Diagnostic diagnostic, out (ClassDeclarationSyntax Declaration, string Interface) target)
+    {
+        target = default;
+        if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.Interface, out string? interfaceName) ||
+            interfaceName is null ||
+            root.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.FirstAncestorOrSelf<ClassDeclarationSyntax>() is not { } declaration)
+        {
+            return false;
+        }
+
+        target = (declaration, interfaceName);
+        return true;
+    }
 
     /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
-        {
-            return;
-        }
+    protected override string Title((ClassDeclarationSyntax Declaration, string Interface) target) =>
+        "Implement " + target.Interface.Substring(target.Interface.LastIndexOf('.') + 1);
 
-        foreach (Diagnostic diagnostic in context.Diagnostics)
-        {
-            if (GetTarget(root, diagnostic) is not var (declaration, interfaceName))
-            {
-                continue;
-            }
-
-            string shortName = interfaceName.Substring(interfaceName.LastIndexOf('.') + 1);
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    $"Implement {shortName}",
-                    ct => AddInterfacesAsync(context.Document, new[] { (declaration, interfaceName) }, ct),
-                    EquivalenceKey),
-                diagnostic);
-        }
-    }
-
-    private static async Task<Document?> FixAllAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
-    {
-        SyntaxNode? root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
-        {
-            return document;
-        }
-
-        var targets = new List<(ClassDeclarationSyntax, string)>(diagnostics.Length);
-        foreach (Diagnostic diagnostic in diagnostics)
-        {
-            if (GetTarget(root, diagnostic) is { } target)
-            {
-                targets.Add(target);
-            }
-        }
-
-        return await AddInterfacesAsync(document, targets, context.CancellationToken).ConfigureAwait(false);
-    }
-
-    private static (ClassDeclarationSyntax Declaration, string Interface)? GetTarget(SyntaxNode root, Diagnostic diagnostic) =>
-        diagnostic.Properties.TryGetValue(DiagnosticProperties.Interface, out string? interfaceName) &&
-        interfaceName is not null &&
-        root.FindToken(diagnostic.Location.SourceSpan.Start).Parent is ClassDeclarationSyntax declaration
-            ? (declaration, interfaceName)
-            : null;
+    /// <inheritdoc />
+    protected override Task<Document> ApplyAsync(
+        Document document,
+        IReadOnlyList<(ClassDeclarationSyntax Declaration, string Interface)> targets,
+        CancellationToken cancellationToken)
+        => AddInterfacesAsync(document, targets, cancellationToken);
 
     private static async Task<Document> AddInterfacesAsync(
         Document document,

@@ -94,7 +94,7 @@ public sealed class ProtocolNameCodeFixProvider : CodeFixProvider
         {
             AttributeArgumentSyntax versions = SyntaxFactory.AttributeArgument(
                 SyntaxFactory.NameEquals(
-                    SyntaxFactory.IdentifierName(RegistrationInfo.VersionsPropertyName),
+                    SyntaxFactory.IdentifierName(DeclaredRegistration.VersionsPropertyName),
                     SyntaxFactory.Token(SyntaxKind.EqualsToken).WithLeadingTrivia(SyntaxFactory.Space).WithTrailingTrivia(SyntaxFactory.Space)),
                 nameColon: null,
                 StringLiteral(version));

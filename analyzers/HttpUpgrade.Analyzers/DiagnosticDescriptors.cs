@@ -31,22 +31,21 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor DuplicateRegistration = new(
         id: "UPG003",
         title: "Duplicate upgrade registration",
-        messageFormat: "'{0}' is already registered by '{1}': remove one of the registrations or give them different versions or subprotocols",
+        messageFormat: "'{0}' is registered twice on '{1}': remove the later [UpgradeProtocol] or give it other versions or subprotocols",
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        description: "Two registrations of one assembly claim the same protocol name, version and subprotocol (compared case-insensitively, RFC 9110 §7.8), so which handler answers an offer would depend on declaration order.",
-        helpLinkUri: HelpLink("UPG003"),
-        customTags: WellKnownDiagnosticTags.CompilationEnd);
+        description: "Two [UpgradeProtocol] attributes of one class claim the same protocol name, version and subprotocol (compared case-insensitively, RFC 9110 §7.8). The generator keeps the first in source order and skips the later one.",
+        helpLinkUri: HelpLink("UPG003"));
 
     public static readonly DiagnosticDescriptor MissingHandlerInterface = new(
         id: "UPG004",
         title: "Upgrade handler interface missing",
-        messageFormat: "'{0}' implements neither IUpgradeHandler nor IWebSocketHandler: implement {1}",
+        messageFormat: "'{0}' {1}: implement {2}",
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        description: "A class marked [UpgradeProtocol] must implement IUpgradeHandler (it owns the raw stream after 101 Switching Protocols) or IWebSocketHandler (it receives a WebSocket). The generator skips a class that implements neither.",
+        description: "A class marked [UpgradeProtocol] must implement IUpgradeHandler (it owns the raw stream after 101 Switching Protocols) or IWebSocketHandler (it receives a WebSocket, so it serves only websocket). The generator skips a class that implements neither, and a registration of another protocol on a class that implements only IWebSocketHandler.",
         helpLinkUri: HelpLink("UPG004"));
 
     public static readonly DiagnosticDescriptor HandlerNotConstructible = new(
@@ -79,14 +78,14 @@ internal static class DiagnosticDescriptors
         description: "RFC 9113 §3.1 deprecates the 'h2c' upgrade token of RFC 7540 §3.2. A proxy that forwards an h2c upgrade lets a client speak HTTP/2 directly to the backend, past the proxy's own request rules (request smuggling).",
         helpLinkUri: HelpLink("UPG007"));
 
-    public static readonly DiagnosticDescriptor UpgradeOverHttp2 = new(
+    public static readonly DiagnosticDescriptor ConnectionHeaderOverHttp2 = new(
         id: "UPG008",
-        title: "Upgrade mechanism used with HTTP/2 or HTTP/3",
+        title: "Connection-specific header on an HTTP/2 or HTTP/3 message",
         messageFormat: "{0} is used with HTTP/{1}, which has no Upgrade mechanism: {2}",
         category: Category,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "HTTP/2 and HTTP/3 forbid the connection-specific header fields Connection, Upgrade, Keep-Alive, Proxy-Connection and Transfer-Encoding (RFC 9113 §8.2.2, RFC 9114 §4.2); a message carrying them is malformed. An Upgrade endpoint needs an HTTP/1.1 listener; WebSockets over HTTP/2 use extended CONNECT (RFC 8441) instead.",
+        description: "HTTP/2 and HTTP/3 forbid the connection-specific header fields Connection, Upgrade, Keep-Alive, Proxy-Connection and Transfer-Encoding (RFC 9113 §8.2.2, RFC 9114 §4.2); a message carrying them is malformed. Send an Upgrade request over HTTP/1.1; WebSockets over HTTP/2 use extended CONNECT (RFC 8441) instead.",
         helpLinkUri: HelpLink("UPG008"));
 
     public static readonly DiagnosticDescriptor WebSocketVersion = new(
@@ -108,6 +107,37 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "Each comma-separated element of SubProtocols must be an RFC 9110 token (RFC 6455 §4.1 and §11.3.4), listed once. The runtime rejects any other subprotocol and the generator skips the registration.",
         helpLinkUri: HelpLink("UPG010"));
+
+    public static readonly DiagnosticDescriptor EndpointCollision = new(
+        id: "UPG011",
+        title: "Upgrade handlers collide on one endpoint",
+        messageFormat: "'{0}' is claimed by both '{1}' and '{2}' on {3}: serve them on different endpoints with MapUpgrade<THandler>, or give them different versions or subprotocols",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Two handlers that one endpoint serves claim the same protocol name, version and subprotocol (compared case-insensitively, RFC 9110 §7.8), so which one answers an offer would be arbitrary; MapUpgrade throws at startup. MapUpgrade<THandler1, ...> serves the handlers it names; MapUpgrade without type arguments serves every registered handler, this assembly's included.",
+        helpLinkUri: HelpLink("UPG011"),
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+    public static readonly DiagnosticDescriptor NotAHandler = new(
+        id: "UPG012",
+        title: "Type argument is not an upgrade handler",
+        messageFormat: "'{0}' is not a class marked [UpgradeProtocol]: name an upgrade handler in {1}, or mark '{0}' with [UpgradeProtocol]",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "MapUpgrade<THandler> serves, and ForHandler<THandler> configures, the [UpgradeProtocol] registrations (RFC 9110 §7.8 protocols) of a handler class. A class without the attribute has none, so the endpoint would throw at startup.",
+        helpLinkUri: HelpLink("UPG012"));
+
+    public static readonly DiagnosticDescriptor UpgradeEndpointWithoutHttp1 = new(
+        id: "UPG013",
+        title: "Upgrade endpoint served only over HTTP/2 or HTTP/3",
+        messageFormat: "MapUpgrade is served only over HTTP/{0}, which has no Upgrade mechanism: let the endpoints serve HTTP/1.1 too (HttpProtocols.Http1AndHttp2); over HTTP/2 only WebSockets reach it, through extended CONNECT (RFC 8441)",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "An HTTP/1.1 Upgrade request never arrives on an endpoint configured without HttpProtocols.Http1: HTTP/2 and HTTP/3 have no Upgrade (RFC 9113 §8.2.2, RFC 9114 §4.2). Only WebSockets reach MapUpgrade there, through extended CONNECT (RFC 8441); every other protocol is unreachable.",
+        helpLinkUri: HelpLink("UPG013"));
 
     private static string HelpLink(string id) => HelpLinkBase + id + ".md";
 }

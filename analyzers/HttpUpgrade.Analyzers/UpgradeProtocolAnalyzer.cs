@@ -34,62 +34,47 @@ public sealed class UpgradeProtocolAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(static start =>
-        {
-            UpgradeSymbols? symbols = UpgradeSymbols.Create(start.Compilation);
-            if (symbols is null)
-            {
-                return;
-            }
-
-            start.RegisterSymbolAction(context => AnalyzeType(context, symbols), SymbolKind.NamedType);
-        });
+        context.RegisterCompilationStart(
+            static (start, types) => start.RegisterHandlerAction(types, (context, handler) => AnalyzeHandler(context, handler, types)),
+            WellKnownType.HttpUpgrade_UpgradeProtocolAttribute);
     }
 
-    private static void AnalyzeType(SymbolAnalysisContext context, UpgradeSymbols symbols)
+    private static void AnalyzeHandler(SymbolAnalysisContext context, DeclaredHandler handler, WellKnownTypes types)
     {
-        var type = (INamedTypeSymbol)context.Symbol;
-        if (type.TypeKind != TypeKind.Class)
+        INamedTypeSymbol type = handler.Type;
+        string typeName = type.ToDisplayString(s_typeFormat);
+        foreach (DeclaredHandler.Entry entry in handler.Registrations)
         {
-            return;
-        }
-
-        AttributeData? firstAttribute = null;
-        List<RegistrationInfo>? registrations = null;
-        foreach (AttributeData attribute in type.GetAttributes())
-        {
-            if (!symbols.IsUpgradeProtocolAttribute(attribute))
+            DeclaredRegistration registration = entry.Registration;
+            var locations = RegistrationLocations.Find(registration, type.Locations[0], context.CancellationToken);
+            AnalyzeRegistration(context, registration, locations);
+            if (entry.Skip == RegistrationSkip.NeedsUpgradeHandler)
             {
-                continue;
-            }
-
-            firstAttribute ??= attribute;
-            RegistrationInfo? registration = RegistrationInfo.Read(attribute, type.Locations[0], context.CancellationToken);
-            if (registration is not null)
-            {
-                (registrations ??= new List<RegistrationInfo>()).Add(registration);
-                AnalyzeRegistration(context, registration);
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.MissingHandlerInterface,
+                    locations.Name,
+                    AddInterfaceFix(WellKnownType.HttpUpgrade_IUpgradeHandler),
+                    typeName,
+                    "implements only IWebSocketHandler, which serves only websocket, not '" + registration.Name + "'",
+                    "IUpgradeHandler"));
             }
         }
 
-        if (firstAttribute is not null)
-        {
-            AnalyzeHandler(context, type, firstAttribute, registrations, symbols);
-        }
+        AnalyzeContracts(context, handler, typeName, types);
     }
 
-    private static void AnalyzeRegistration(SymbolAnalysisContext context, RegistrationInfo registration)
+    private static void AnalyzeRegistration(SymbolAnalysisContext context, DeclaredRegistration registration, RegistrationLocations locations)
     {
         string name = registration.Name ?? string.Empty;
         string? impliedHttpVersion = RegistrationRules.Http2OrHttp3FromName(name);
         if (impliedHttpVersion is not null)
         {
             context.ReportDiagnostic(Diagnostic.Create(
-                DiagnosticDescriptors.Http2ProtocolName, registration.NameLocation, name, impliedHttpVersion));
+                DiagnosticDescriptors.Http2ProtocolName, locations.Name, name, impliedHttpVersion));
         }
         else if (HttpTokenGrammar.DescribeInvalidToken(registration.Name) is { } problem)
         {
-            ReportInvalidName(context, registration, name, problem);
+            ReportInvalidName(context, registration, locations.Name, name, problem);
         }
         else
         {
@@ -100,14 +85,14 @@ public sealed class UpgradeProtocolAnalyzer : DiagnosticAnalyzer
                     if (RegistrationRules.Http2OrHttp3FromVersion(version) is { } httpVersion)
                     {
                         context.ReportDiagnostic(Diagnostic.Create(
-                            DiagnosticDescriptors.Http2ProtocolName, registration.VersionsLocation, name + "/" + version, httpVersion));
+                            DiagnosticDescriptors.Http2ProtocolName, locations.Versions, name + "/" + version, httpVersion));
                     }
                 }
             }
 
             if (RegistrationRules.IsH2c(name))
             {
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.H2cRegistered, registration.NameLocation, name));
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.H2cRegistered, locations.Name, name));
             }
         }
 
@@ -118,12 +103,12 @@ public sealed class UpgradeProtocolAnalyzer : DiagnosticAnalyzer
             if (RegistrationRules.DescribeInvalidElement(versions, i) is { } problem)
             {
                 context.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.InvalidVersion, registration.VersionsLocation, registration.VersionsText, problem));
+                    DiagnosticDescriptors.InvalidVersion, locations.Versions, registration.VersionsText, problem));
             }
             else if (isWebSocket && versions[i] != RegistrationRules.WebSocketVersion)
             {
                 context.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.WebSocketVersion, registration.VersionsLocation, versions[i]));
+                    DiagnosticDescriptors.WebSocketVersion, locations.Versions, versions[i]));
             }
         }
 
@@ -133,13 +118,13 @@ public sealed class UpgradeProtocolAnalyzer : DiagnosticAnalyzer
             if (RegistrationRules.DescribeInvalidElement(subProtocols, i) is { } problem)
             {
                 context.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.InvalidSubProtocol, registration.SubProtocolsLocation, registration.SubProtocolsText, problem));
+                    DiagnosticDescriptors.InvalidSubProtocol, locations.SubProtocols, registration.SubProtocolsText, problem));
             }
         }
     }
 
     // Two mistakes have one right answer: whitespace around a token, and "name/version" written as the name.
-    private static void ReportInvalidName(SymbolAnalysisContext context, RegistrationInfo registration, string name, string problem)
+    private static void ReportInvalidName(SymbolAnalysisContext context, DeclaredRegistration registration, Location location, string name, string problem)
     {
         ImmutableDictionary<string, string?> properties = ImmutableDictionary<string, string?>.Empty;
         string trimmed = HttpTokenGrammar.TrimWhitespace(name.AsSpan()).ToString();
@@ -170,41 +155,50 @@ public sealed class UpgradeProtocolAnalyzer : DiagnosticAnalyzer
         }
 
         context.ReportDiagnostic(Diagnostic.Create(
-            DiagnosticDescriptors.InvalidProtocolName, registration.NameLocation, properties, name, problem));
+            DiagnosticDescriptors.InvalidProtocolName, location, properties, name, problem));
     }
 
-    private static void AnalyzeHandler(
-        SymbolAnalysisContext context,
-        INamedTypeSymbol type,
-        AttributeData firstAttribute,
-        List<RegistrationInfo>? registrations,
-        UpgradeSymbols symbols)
+    private static void AnalyzeContracts(SymbolAnalysisContext context, DeclaredHandler handler, string typeName, WellKnownTypes types)
     {
-        Location location = GetTypeNameLocation(firstAttribute, context) ?? type.Locations[0];
-        string typeName = type.ToDisplayString(s_typeFormat);
+        Location location = GetTypeNameLocation(handler, context) ?? handler.Type.Locations[0];
 
-        if (symbols.LacksHandlerInterface(type))
+        // Only a compilation that sees both contracts can implement one.
+        if (handler.Contracts == HandlerContracts.None &&
+            types.Get(WellKnownType.HttpUpgrade_IUpgradeHandler) is not null &&
+            types.Get(WellKnownType.HttpUpgrade_IWebSocketHandler) is not null)
         {
             // IWebSocketHandler only serves websocket; IUpgradeHandler serves any protocol, so a mixed class needs it.
-            bool allWebSocket = registrations is { Count: > 0 } && registrations.TrueForAll(r => r.Name is { } n && RegistrationRules.IsWebSocket(n));
-            INamedTypeSymbol contract = allWebSocket ? symbols.WebSocketHandler! : symbols.UpgradeHandler!;
-            ImmutableDictionary<string, string?> properties = ImmutableDictionary<string, string?>.Empty
-                .Add(DiagnosticProperties.Fix, DiagnosticProperties.AddInterfaceFix)
-                .Add(DiagnosticProperties.Interface, allWebSocket ? UpgradeSymbols.WebSocketHandlerMetadataName : UpgradeSymbols.UpgradeHandlerMetadataName);
+            bool allWebSocket = handler.Registrations.Length > 0 && handler.Registrations.All(entry => entry.Registration.IsWebSocket);
+            WellKnownType contract = allWebSocket ? WellKnownType.HttpUpgrade_IWebSocketHandler : WellKnownType.HttpUpgrade_IUpgradeHandler;
             context.ReportDiagnostic(Diagnostic.Create(
-                DiagnosticDescriptors.MissingHandlerInterface, location, properties, typeName, contract.Name));
+                DiagnosticDescriptors.MissingHandlerInterface,
+                location,
+                AddInterfaceFix(contract),
+                typeName,
+                "implements neither IUpgradeHandler nor IWebSocketHandler",
+                allWebSocket ? "IWebSocketHandler" : "IUpgradeHandler"));
         }
 
-        if (HandlerShapeRules.GetConstructor(type, out string? problem) is null)
+        if (handler.ConstructorProblem is { } problem)
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.HandlerNotConstructible, location, typeName, problem));
         }
     }
 
-    // The class name in the declaration that carries the attribute, which for a partial class is the part the user is editing.
-    private static Location? GetTypeNameLocation(AttributeData attribute, SymbolAnalysisContext context)
+    private static ImmutableDictionary<string, string?> AddInterfaceFix(WellKnownType contract) =>
+        ImmutableDictionary<string, string?>.Empty
+            .Add(DiagnosticProperties.Fix, DiagnosticProperties.AddInterfaceFix)
+            .Add(DiagnosticProperties.Interface, WellKnownTypes.MetadataName(contract));
+
+    // The class name in the declaration that carries the first attribute, which for a partial class is the part the user is editing.
+    private static Location? GetTypeNameLocation(DeclaredHandler handler, SymbolAnalysisContext context)
     {
-        SyntaxNode? syntax = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken);
+        if (handler.Registrations.IsEmpty)
+        {
+            return null;
+        }
+
+        SyntaxNode? syntax = handler.Registrations[0].Registration.Attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken);
         return syntax?.Parent?.Parent is TypeDeclarationSyntax declaration ? declaration.Identifier.GetLocation() : null;
     }
 }

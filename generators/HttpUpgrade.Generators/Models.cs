@@ -11,20 +11,13 @@ namespace HttpUpgrade.Generators;
 internal sealed record AssemblyModel(string AssemblyName, string Identifier, bool HasDependencyInjection);
 
 /// <summary>
-/// One declaration of a handler class (a <c>partial</c> class has one per part) and the file it is in. Which of two
-/// registrations that claim the same thing is the first (UPG003) is decided in source order: by file path, then by
-/// declaration order within the file, the order in which the declarations are read. A position would change with every
-/// edit above the class; the path changes only when the file is renamed.
+/// A declaration of a class marked <c>[UpgradeProtocol]</c> that the generated registry can construct (a <c>partial</c>
+/// class has one per part that carries attributes).
 /// </summary>
-/// <param name="FilePath">The path of the file the declaration is in.</param>
-/// <param name="Handler">The handler with the registrations written on this declaration.</param>
-internal sealed record HandlerDeclarationModel(string FilePath, HandlerModel Handler);
-
-/// <summary>A class marked <c>[UpgradeProtocol]</c> that the generated registry can construct.</summary>
 /// <param name="TypeName">The fully qualified type name, <c>global::Ns.Outer.Inner</c>.</param>
 /// <param name="DisplayName">The name shown in logs and messages, <c>Ns.Outer.Inner</c>.</param>
 /// <param name="ConstructorParameters">The parameters of the one constructor the registry calls.</param>
-/// <param name="Registrations">One registration per valid attribute, in attribute order.</param>
+/// <param name="Registrations">One registration per attribute of this declaration that is emitted, in source order.</param>
 /// <param name="IsWebSocketHandler">Whether the class implements <c>IWebSocketHandler</c>: its <c>websocket</c> registrations hand it a WebSocket.</param>
 /// <param name="IsUpgradeHandler">Whether the class implements <c>IUpgradeHandler</c>: its other registrations hand it the raw stream.</param>
 internal sealed record HandlerModel(

@@ -3,7 +3,7 @@ namespace HttpUpgrade.Generators;
 /// <summary>Names of the incremental steps, so tests can assert which of them re-ran after an edit.</summary>
 internal static class TrackingNames
 {
-    /// <summary>One model per declaration of a class marked <c>[UpgradeProtocol]</c>, null when the class cannot be emitted.</summary>
+    /// <summary>One model per declaration of a class marked <c>[UpgradeProtocol]</c> with the registrations written on it, null when none can be emitted.</summary>
     public const string Handlers = nameof(Handlers);
 
     /// <summary>The handler declarations that can be emitted.</summary>
@@ -11,12 +11,6 @@ internal static class TrackingNames
 
     /// <summary>Every handler declaration of the compilation, as one array in declaration order.</summary>
     public const string AllHandlers = nameof(AllHandlers);
-
-    /// <summary>
-    /// The handlers without the registrations that repeat an earlier claim (UPG003), in declaration order. It needs every
-    /// handler, as the analyzer needs the whole compilation, so it runs on the collected array, never per class.
-    /// </summary>
-    public const string UniqueHandlers = nameof(UniqueHandlers);
 
     /// <summary>The registry's rows in dispatch order: unchanged when only the declaration order changed.</summary>
     public const string RegistryEntries = nameof(RegistryEntries);

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using Microsoft.CodeAnalysis;
@@ -10,7 +11,7 @@ namespace HttpUpgrade.Generators;
 public sealed partial class UpgradeProtocolGenerator
 {
     /// <summary>Writes the registry and, when dependency injection is referenced, the methods that register it.</summary>
-    internal static class Emitter
+    internal static partial class Emitter
     {
         public const string RegistryHintName = "UpgradeHandlerRegistry.g.cs";
         public const string ServiceCollectionExtensionsHintName = "UpgradeHandlersServiceCollectionExtensions.g.cs";
@@ -40,7 +41,7 @@ public sealed partial class UpgradeProtocolGenerator
         /// before those that accept any version, then handlers in ordinal order of their type name. The order is total over
         /// everything that is written, so the output does not depend on declaration order.
         /// </summary>
-        public static EquatableArray<RegistryEntryModel> CreateEntries(EquatableArray<HandlerModel> handlers)
+        public static EquatableArray<RegistryEntryModel> CreateEntries(ImmutableArray<HandlerModel> handlers)
         {
             var entries = new List<RegistryEntryModel>();
             foreach (HandlerModel handler in handlers)
@@ -236,136 +237,6 @@ public sealed partial class UpgradeProtocolGenerator
             _ => $"global::HttpUpgrade.UpgradeServices.GetRequired<{parameter.TypeName}>(services, {handlerName})",
         };
 
-        private static void WriteMatch(SourceWriter writer, EquatableArray<RegistryEntryModel> entries)
-        {
-            // Ranges of rows that share a name, grouped by the name's length for the switch.
-            var rangesByLength = new SortedDictionary<int, List<(string Name, int Start, int Count)>>();
-            for (int start = 0; start < entries.Count;)
-            {
-                string name = entries[start].Key;
-                int end = start + 1;
-                while (end < entries.Count && entries[end].Key == name)
-                {
-                    end++;
-                }
-
-                if (!rangesByLength.TryGetValue(name.Length, out List<(string, int, int)>? ranges))
-                {
-                    ranges = new List<(string, int, int)>();
-                    rangesByLength.Add(name.Length, ranges);
-                }
-
-                ranges.Add((name, start, end - start));
-                start = end;
-            }
-
-            writer.WriteLine("/// <inheritdoc />");
-            writer.WriteLine($"public {RegistrationSpanTypeName} Match(global::System.ReadOnlySpan<char> name)");
-            writer.OpenBlock();
-            writer.WriteLine("// As Kestrel matches known header names: the length picks the candidates, then each character is compared,");
-            writer.WriteLine("// a letter with its ASCII case bit (0x20) set so that 'W' and 'w' both match 'w', any other token character exactly.");
-            writer.WriteLine("switch (name.Length)");
-            writer.OpenBlock();
-            foreach (KeyValuePair<int, List<(string Name, int Start, int Count)>> length in rangesByLength)
-            {
-                writer.WriteLine($"case {length.Key.ToString(CultureInfo.InvariantCulture)}:");
-                writer.Indent();
-                for (int i = 0; i < length.Value.Count; i++)
-                {
-                    (string name, int start, int count) = length.Value[i];
-                    if (i > 0)
-                    {
-                        writer.WriteLine();
-                    }
-
-                    WriteNameTest(writer, name);
-                    writer.OpenBlock();
-                    writer.WriteLine($"return new {RegistrationSpanTypeName}(s_registrations, {start.ToString(CultureInfo.InvariantCulture)}, {count.ToString(CultureInfo.InvariantCulture)});");
-                    writer.CloseBlock();
-                }
-
-                writer.WriteLine("break;");
-                writer.Unindent();
-            }
-
-            writer.CloseBlock();
-            writer.WriteLine();
-            writer.WriteLine("return default;");
-            writer.CloseBlock();
-        }
-
-        // if ((name[0] | 0x20) == 'e' && (name[1] | 0x20) == 'c' && ... ), four comparisons to a line, after a comment naming the token.
-        private static void WriteNameTest(SourceWriter writer, string lowerCaseName)
-        {
-            const int ComparisonsPerLine = 4;
-            writer.WriteLine("// " + lowerCaseName);
-            var line = new StringBuilder("if (");
-            for (int i = 0; i < lowerCaseName.Length; i++)
-            {
-                if (i > 0 && i % ComparisonsPerLine == 0)
-                {
-                    writer.WriteLine(line.ToString());
-                    line.Clear().Append("    && ");
-                }
-                else if (i > 0)
-                {
-                    line.Append(" && ");
-                }
-
-                char c = lowerCaseName[i];
-                string index = i.ToString(CultureInfo.InvariantCulture);
-                line.Append(c is >= 'a' and <= 'z'
-                    ? $"(name[{index}] | 0x20) == {Literal(c)}"
-                    : $"name[{index}] == {Literal(c)}");
-            }
-
-            writer.WriteLine(line.Append(')').ToString());
-        }
-
-        private static string WriteServiceCollectionExtensions(AssemblyModel assembly)
-        {
-            string assemblyName = EscapeXml(assembly.AssemblyName);
-            string registryTypeName = "global::" + GeneratedNamespace + "." + RegistryClassName(assembly);
-            string addMethodName = AddMethodName(assembly);
-
-            var writer = new SourceWriter();
-            WriteHeader(writer);
-            writer.WriteLine();
-            writer.WriteLine("namespace Microsoft.Extensions.DependencyInjection");
-            writer.OpenBlock();
-            writer.WriteLine($"/// <summary>Registers the upgrade handlers of assembly '{assemblyName}' with dependency injection.</summary>");
-            writer.WriteLine(s_generatedCodeAttribute);
-            writer.WriteLine($"public static class {assembly.Identifier}UpgradeHandlersServiceCollectionExtensions");
-            writer.OpenBlock();
-            writer.WriteLine($"/// <summary>Registers the upgrade handlers of this assembly, <see cref=\"{registryTypeName}\"/>; calling it again changes nothing.</summary>");
-            writer.WriteLine("/// <param name=\"services\">The service collection to add to.</param>");
-            writer.WriteLine("/// <returns><paramref name=\"services\"/>, for chaining.</returns>");
-            writer.WriteLine($"internal static {ServiceCollectionTypeName} AddUpgradeHandlers(this {ServiceCollectionTypeName} services)");
-            writer.Indent();
-            writer.WriteLine($"=> {addMethodName}(services);");
-            writer.Unindent();
-            writer.WriteLine();
-            writer.WriteLine("/// <summary>");
-            writer.WriteLine($"/// Registers the upgrade handlers of assembly '{assemblyName}', <see cref=\"{registryTypeName}\"/>: an app that");
-            writer.WriteLine("/// references this assembly calls it next to its own <c>AddUpgradeHandlers()</c>. Calling it again changes nothing.");
-            writer.WriteLine("/// </summary>");
-            writer.WriteLine("/// <param name=\"services\">The service collection to add to.</param>");
-            writer.WriteLine("/// <returns><paramref name=\"services\"/>, for chaining.</returns>");
-            writer.WriteLine($"public static {ServiceCollectionTypeName} {addMethodName}(this {ServiceCollectionTypeName} services)");
-            writer.OpenBlock();
-            writer.WriteLine("// TryAddEnumerable keeps the call idempotent; MapUpgrade composes every registered IUpgradeRegistry.");
-            writer.WriteLine("global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddEnumerable(");
-            writer.Indent();
-            writer.WriteLine("services,");
-            writer.WriteLine($"global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor.Singleton<{RegistryInterfaceName}>({registryTypeName}.Instance));");
-            writer.Unindent();
-            writer.WriteLine("return services;");
-            writer.CloseBlock();
-            writer.CloseBlock();
-            writer.CloseBlock();
-            return writer.ToString();
-        }
-
         private static void WriteHeader(SourceWriter writer)
         {
             writer.WriteLine("// <auto-generated/>");
@@ -389,8 +260,6 @@ public sealed partial class UpgradeProtocolGenerator
         }
 
         private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
-
-        private static string Literal(char value) => SymbolDisplay.FormatLiteral(value, quote: true);
 
         private static string EscapeXml(string value)
             => value.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("'", "&apos;");

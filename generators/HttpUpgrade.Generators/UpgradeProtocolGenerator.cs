@@ -14,7 +14,7 @@ public sealed partial class UpgradeProtocolGenerator : IIncrementalGenerator
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        IncrementalValuesProvider<HandlerDeclarationModel> handlers = context.SyntaxProvider
+        IncrementalValuesProvider<HandlerModel> handlers = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 Parser.UpgradeProtocolAttributeName,
                 static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
@@ -27,8 +27,6 @@ public sealed partial class UpgradeProtocolGenerator : IIncrementalGenerator
         IncrementalValueProvider<EquatableArray<RegistryEntryModel>> entries = handlers
             .Collect()
             .WithTrackingName(TrackingNames.AllHandlers)
-            .Select(static (handlers, _) => Parser.SkipDuplicates(handlers))
-            .WithTrackingName(TrackingNames.UniqueHandlers)
             .Select(static (handlers, _) => Emitter.CreateEntries(handlers))
             .WithTrackingName(TrackingNames.RegistryEntries);
 

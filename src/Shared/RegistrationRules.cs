@@ -1,6 +1,8 @@
+// Over 300 lines: every string rule of a registration stays in this one file, the one source the runtime links too.
 // The one definition of what an [UpgradeProtocol] registration must be, free of Roslyn types. This file is linked into
-// the generator and the analyzers: a registration the analyzers pass is one the generator emits, and one they report
-// as an error is one the generator skips. Token rules come from HttpTokenGrammar, which the runtime shares.
+// the runtime, the generator and the analyzers: a registration the analyzers pass is one the generator emits, one they
+// report as an error is one the generator skips, and claims collide at compile time exactly when they collide at startup.
+// Token rules come from HttpTokenGrammar, which the runtime shares.
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
@@ -10,7 +12,8 @@ namespace HttpUpgrade;
 
 /// <summary>
 /// The string rules for <c>[UpgradeProtocol]</c> registrations: the list syntax of <c>Versions</c>/<c>SubProtocols</c>,
-/// the names that mean HTTP/2 or HTTP/3 (UPG006), and which registrations repeat a claim of an earlier one (UPG003).
+/// the names that mean HTTP/2 or HTTP/3 (UPG006), and which registrations repeat a claim of an earlier one (UPG003 within
+/// a class, UPG011 and the negotiator's startup check on an endpoint).
 /// </summary>
 internal static class RegistrationRules
 {
@@ -167,9 +170,10 @@ internal static class RegistrationRules
     public static bool IsHttp(string name) => string.Equals(name, "HTTP", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
-    /// UPG003 over every registration of a compilation. <paramref name="claimants"/> are the registrations that would be
-    /// registered (<see cref="IsRegistrable"/>, on a class generated code can construct), in source order: by file path
-    /// compared ordinally, then by position in the file. Each claims every (name, version, subprotocol) it answers: no
+    /// Which of <paramref name="claimants"/> repeat a claim of an earlier one: the registrations of one class in source
+    /// order (UPG003), or those one endpoint serves (UPG011 at compile time, the negotiator at startup). At compile time
+    /// they are the registrations that would be registered (<see cref="IsRegistrable"/>, on a class generated code can
+    /// construct), in source order: by file path compared ordinally, then by position in the file. Each claims every (name, version, subprotocol) it answers: no
     /// versions claims "any version", which no listed version equals (but a websocket registration without versions
     /// claims 13, the one version it speaks), and no subprotocols claims "no subprotocol". A
     /// registration is a duplicate when one of its claims was made by an earlier one; the first registration of a claim
@@ -265,8 +269,8 @@ internal static class RegistrationRules
     }
 }
 
-/// <summary>A registration as UPG003 reads it: the class that declares it and what it claims.</summary>
-/// <typeparam name="TOwner">What identifies the declaring class: a symbol in the analyzers, a type name in the generator.</typeparam>
+/// <summary>A registration as the duplicate check reads it: the class that declares it and what it claims.</summary>
+/// <typeparam name="TOwner">What identifies the declaring class: a symbol in the analyzers and the generator, a <c>Type</c> in the runtime.</typeparam>
 internal readonly struct Claimant<TOwner>
 {
     public Claimant(TOwner owner, string name, IReadOnlyList<string> versions, IReadOnlyList<string> subProtocols)
@@ -286,7 +290,7 @@ internal readonly struct Claimant<TOwner>
     public IReadOnlyList<string> SubProtocols { get; }
 }
 
-/// <summary>A registration that repeats a claim an earlier registration makes (UPG003).</summary>
+/// <summary>A registration that repeats a claim an earlier registration makes (UPG003, UPG011).</summary>
 internal sealed class DuplicateClaim
 {
     public DuplicateClaim(int firstIndex, string claim, bool repeatsOnlyItsOwner)

@@ -19,7 +19,7 @@ public class AnalyzerBenchmarks
 {
     private CSharpCompilation _compilation = null!;
 
-    [Params("None", "UpgradeProtocolAnalyzer", "DuplicateRegistrationAnalyzer", "Http2UpgradeAnalyzer", "All")]
+    [Params("None", "UpgradeProtocolAnalyzer", "DuplicateRegistrationAnalyzer", "ConnectionHeaderAnalyzer", "UpgradeEndpointProtocolsAnalyzer", "EndpointCollisionAnalyzer", "EndpointHandlerTypeAnalyzer", "All")]
     public string Analyzers { get; set; } = "None";
 
     [GlobalSetup]
@@ -58,9 +58,16 @@ public class AnalyzerBenchmarks
     internal static ImmutableArray<DiagnosticAnalyzer> Select(string name) => name switch
     {
         "None" => ImmutableArray<DiagnosticAnalyzer>.Empty,
-        nameof(UpgradeProtocolAnalyzer) => ImmutableArray.Create<DiagnosticAnalyzer>(new UpgradeProtocolAnalyzer()),
-        nameof(DuplicateRegistrationAnalyzer) => ImmutableArray.Create<DiagnosticAnalyzer>(new DuplicateRegistrationAnalyzer()),
-        nameof(Http2UpgradeAnalyzer) => ImmutableArray.Create<DiagnosticAnalyzer>(new Http2UpgradeAnalyzer()),
-        _ => ImmutableArray.Create<DiagnosticAnalyzer>(new UpgradeProtocolAnalyzer(), new DuplicateRegistrationAnalyzer(), new Http2UpgradeAnalyzer()),
+        "All" => All(),
+        _ => All().RemoveAll(analyzer => analyzer.GetType().Name != name),
     };
+
+    // Every analyzer HttpUpgrade ships.
+    internal static ImmutableArray<DiagnosticAnalyzer> All() => ImmutableArray.Create<DiagnosticAnalyzer>(
+        new UpgradeProtocolAnalyzer(),
+        new DuplicateRegistrationAnalyzer(),
+        new ConnectionHeaderAnalyzer(),
+        new UpgradeEndpointProtocolsAnalyzer(),
+        new EndpointCollisionAnalyzer(),
+        new EndpointHandlerTypeAnalyzer());
 }

@@ -200,6 +200,33 @@ public sealed class CodeFixTests
         batchFixedSource: null);
 
     [Fact]
+    public Task UPG004_WebSocketHandlerRegisteredForAnotherProtocol_GetsIUpgradeHandlerOnce() => V.CodeFixAsync<HandlerInterfaceCodeFixProvider>(
+        """
+        [UpgradeProtocol("websocket")]
+        [UpgradeProtocol({|UPG004:"echo"|})]
+        [UpgradeProtocol({|UPG004:"TLS"|}, Versions = "1.2")]
+        public sealed class ChatHandler : IWebSocketHandler
+        {
+            public Task OnConnectedAsync(WebSocket socket, UpgradeContext context, CancellationToken aborted) => Task.CompletedTask;
+        }
+        """,
+        """
+        [UpgradeProtocol("websocket")]
+        [UpgradeProtocol("echo")]
+        [UpgradeProtocol("TLS", Versions = "1.2")]
+        public sealed class ChatHandler : IWebSocketHandler, IUpgradeHandler
+        {
+            public Task OnConnectedAsync(WebSocket socket, UpgradeContext context, CancellationToken aborted) => Task.CompletedTask;
+
+            public Task HandleAsync(UpgradeContext context, CancellationToken aborted)
+            {
+                throw new NotImplementedException();
+            }
+        }
+        """,
+        batchFixedSource: null);
+
+    [Fact]
     public Task UPG004_FixAll_AddsTheRightInterfaceToEachClass() => V.CodeFixAsync<HandlerInterfaceCodeFixProvider>(
         """
         [UpgradeProtocol("echo")]
@@ -261,20 +288,16 @@ public sealed class CodeFixTests
         batchFixedSource: null);
 
     [Fact]
-    public Task UPG003_DuplicateInAnotherClass_HasNoFix() => Dup.CodeFixAsync<DuplicateRegistrationCodeFixProvider>(
+    public Task UPG003_RepeatThatAlsoClaimsSomethingNew_HasNoFix() => Dup.CodeFixAsync<DuplicateRegistrationCodeFixProvider>(
         $$"""
-        [UpgradeProtocol("echo")]
+        [UpgradeProtocol("echo", Versions = "1")]
+        [UpgradeProtocol({|UPG003:"echo"|}, Versions = "1, 2")]
         public sealed class EchoHandler : IUpgradeHandler { {{HandleAsync}} }
-
-        [UpgradeProtocol({|UPG003:"echo"|})]
-        public sealed class OtherHandler : IUpgradeHandler { {{HandleAsync}} }
         """,
         $$"""
-        [UpgradeProtocol("echo")]
+        [UpgradeProtocol("echo", Versions = "1")]
+        [UpgradeProtocol({|UPG003:"echo"|}, Versions = "1, 2")]
         public sealed class EchoHandler : IUpgradeHandler { {{HandleAsync}} }
-
-        [UpgradeProtocol({|UPG003:"echo"|})]
-        public sealed class OtherHandler : IUpgradeHandler { {{HandleAsync}} }
         """,
         batchFixedSource: null);
 

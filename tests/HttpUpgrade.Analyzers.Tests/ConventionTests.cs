@@ -44,10 +44,10 @@ public sealed class ConventionTests
     }
 
     [Fact]
-    public void Ids_AreFixedAndUnique_UPG001ToUPG010()
+    public void Ids_AreFixedAndUnique_UPG001ToUPG013()
     {
         string[] ids = Descriptors().Select(d => d.Id).OrderBy(id => id, StringComparer.Ordinal).ToArray();
-        Assert.Equal(Enumerable.Range(1, 10).Select(i => $"UPG{i:000}"), ids);
+        Assert.Equal(Enumerable.Range(1, 13).Select(i => $"UPG{i:000}"), ids);
     }
 
     [Theory]
@@ -106,12 +106,27 @@ public sealed class ConventionTests
 
     [Theory]
     [MemberData(nameof(DescriptorIds))]
-    public void Descriptor_IsReportedByExactlyOneAnalyzer_AndOnlyUPG003AtCompilationEnd(string id)
+    public void Descriptor_IsReportedByExactlyOneAnalyzer_OneRuleEach_AndOnlyUPG011AtCompilationEnd(string id)
     {
+        // UPG001-UPG010 but UPG003 and UPG008 are checks of one [UpgradeProtocol] class, read once by one analyzer.
         DiagnosticAnalyzer owner = Assert.Single(Analyzers(), analyzer => analyzer.SupportedDiagnostics.Any(d => d.Id == id));
+        Assert.True(owner is UpgradeProtocolAnalyzer || owner.SupportedDiagnostics.Length == 1, $"{owner.GetType().Name} reports {owner.SupportedDiagnostics.Length} rules");
         bool compilationEnd = Descriptor(id).CustomTags.Contains(WellKnownDiagnosticTags.CompilationEnd);
-        Assert.Equal(id == "UPG003", compilationEnd);
-        Assert.Equal(id == "UPG003", owner is DuplicateRegistrationAnalyzer);
+        Assert.Equal(id == "UPG011", compilationEnd);
+        Assert.Equal(id == "UPG011", owner is EndpointCollisionAnalyzer);
+    }
+
+    [Fact]
+    public void WellKnownTypes_EveryMetadataNameResolves()
+    {
+        // A misspelt name would make a rule silently find nothing.
+        var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create(
+            "References",
+            references: TestReferences.Net.AddRange(TestReferences.AspNetCore).Add(TestReferences.HttpUpgrade).Add(TestReferences.HttpUpgradeAspNetCore));
+        var types = WellKnownTypes.Create(compilation);
+        string[] missing = Enum.GetValues<WellKnownType>().Where(type => types.Get(type) is null).Select(WellKnownTypes.MetadataName).ToArray();
+        Assert.Empty(missing);
+        Assert.Equal(Enum.GetValues<WellKnownType>().Length, Enum.GetValues<WellKnownType>().Select(WellKnownTypes.MetadataName).Distinct().Count());
     }
 
     [Theory]

@@ -4,7 +4,7 @@ using V = HttpUpgrade.Analyzers.Tests.Infrastructure.Verify<HttpUpgrade.Analyzer
 
 namespace HttpUpgrade.Analyzers.Tests;
 
-/// <summary>UPG003: two registrations claim the same name, version and subprotocol, anywhere in the compilation.</summary>
+/// <summary>UPG003: two attributes of one class claim the same name, version and subprotocol.</summary>
 public sealed class DuplicateRegistrationTests
 {
     private const string HandleAsync = "public Task HandleAsync(UpgradeContext context, CancellationToken aborted) => Task.CompletedTask;";
@@ -13,10 +13,9 @@ public sealed class DuplicateRegistrationTests
         string.Join("\n", attributes) + $"\npublic sealed class {name} : IUpgradeHandler {{ {HandleAsync} }}\n";
 
     [Fact]
-    public Task SameNameAndVersion_InTwoClasses_ReportsTheLaterOne() => V.AnalyzerAsync(
-        Class("ChatHandler", "[UpgradeProtocol({|#1:\"websocket\"|}, Versions = \"13\")]") +
-        Class("OtherChatHandler", "[UpgradeProtocol({|#0:\"websocket\"|}, Versions = \"13\")]"),
-        V.Diagnostic("UPG003").WithLocation(0).WithLocation(1).WithArguments("websocket/13", "ChatHandler"));
+    public Task RepeatedAttribute_OnOneClass_ReportsTheLaterOne() => V.AnalyzerAsync(
+        Class("EchoHandler", "[UpgradeProtocol({|#1:\"echo\"|})]", "[UpgradeProtocol({|#0:\"echo\"|})]"),
+        V.Diagnostic("UPG003").WithLocation(0).WithLocation(1).WithArguments("echo", "EchoHandler"));
 
     [Theory]
     [InlineData("\"echo\"", "\"ECHO\"", "ECHO")]
@@ -29,9 +28,11 @@ public sealed class DuplicateRegistrationTests
         string firstName = first.Substring(0, first.IndexOf('"', 1) + 1);
         string secondName = second.Substring(0, second.IndexOf('"', 1) + 1);
         return V.AnalyzerAsync(
-            Class("A", "[UpgradeProtocol({|#1:" + firstName + "|}" + first.Substring(firstName.Length) + ")]") +
-            Class("B", "[UpgradeProtocol({|#0:" + secondName + "|}" + second.Substring(secondName.Length) + ")]"),
-            V.Diagnostic("UPG003").WithLocation(0).WithLocation(1).WithArguments(claim, "A"));
+            Class(
+                "Handler",
+                "[UpgradeProtocol({|#1:" + firstName + "|}" + first.Substring(firstName.Length) + ")]",
+                "[UpgradeProtocol({|#0:" + secondName + "|}" + second.Substring(secondName.Length) + ")]"),
+            V.Diagnostic("UPG003").WithLocation(0).WithLocation(1).WithArguments(claim, "Handler"));
     }
 
     [Theory]
@@ -46,38 +47,41 @@ public sealed class DuplicateRegistrationTests
     [InlineData("\"HTTP\", Versions = \"1.1, 2\"", "\"HTTP\", Versions = \"1.1\"")]
     [InlineData("\"h2\"", "\"H2\"")]
     public Task DistinctClaims_OrInvalidRegistrations_ReportNothing(string first, string second) => V.AnalyzerAsync(
+        Class("Handler", $"[UpgradeProtocol({first})]", $"[UpgradeProtocol({second})]"));
+
+    [Theory]
+    [InlineData("\"echo\"", "\"echo\"")]
+    [InlineData("\"websocket\", Versions = \"13\"", "\"WebSocket\", Versions = \"13\"")]
+    [InlineData("\"echo\", Versions = \"1, 2\"", "\"echo\", Versions = \"2\"")]
+    public Task SameClaim_InTwoClasses_ReportsNothing(string first, string second) => V.AnalyzerAsync(
         Class("A", $"[UpgradeProtocol({first})]") + Class("B", $"[UpgradeProtocol({second})]"));
 
     [Fact]
-    public Task RepeatedAttribute_OnOneClass_ReportsUPG003() => V.AnalyzerAsync(
-        Class("EchoHandler", "[UpgradeProtocol({|#1:\"echo\"|})]", "[UpgradeProtocol({|#0:\"echo\"|})]"),
-        V.Diagnostic("UPG003").WithLocation(0).WithLocation(1).WithArguments("echo", "EchoHandler"));
-
-    [Fact]
-    public async Task AcrossFiles_ReportsInSourceOrder()
+    public async Task PartsOfAPartialClassInTwoFiles_ReportInSourceOrder()
     {
-        var test = V.CreateAnalyzerTest(Class("A", "[UpgradeProtocol({|#1:\"echo\"|})]"));
-        test.TestState.Sources.Add(("/0/Test1.cs", "using System.Threading; using System.Threading.Tasks; using HttpUpgrade;\n" +
-            Class("B", "[UpgradeProtocol({|#0:\"echo\"|})]")));
-        test.ExpectedDiagnostics.Add(V.Diagnostic("UPG003").WithLocation(0).WithLocation(1).WithArguments("echo", "A"));
+        // The file named first in the compilation sorts last by path, so source order, not compilation order, decides.
+        var test = V.CreateAnalyzerTest(
+            $"[UpgradeProtocol({{|#0:\"echo\"|}})]\npublic sealed partial class EchoHandler : IUpgradeHandler {{ {HandleAsync} }}\n");
+        test.TestState.Sources.Add(("/0/A.cs", "using HttpUpgrade;\n[UpgradeProtocol({|#1:\"echo\"|})]\npublic sealed partial class EchoHandler { }\n"));
+        test.ExpectedDiagnostics.Add(V.Diagnostic("UPG003").WithLocation(0).WithLocation(1).WithArguments("echo", "EchoHandler"));
         await test.RunAsync();
     }
 
     [Fact]
-    public Task ThreeClaimants_EachLaterOneIsReportedAgainstTheFirst() => V.AnalyzerAsync(
-        Class("A", "[UpgradeProtocol({|#2:\"echo\"|})]") +
-        Class("B", "[UpgradeProtocol({|#0:\"echo\"|})]") +
-        Class("C", "[UpgradeProtocol({|#1:\"echo\"|})]"),
-        V.Diagnostic("UPG003").WithLocation(0).WithLocation(2).WithArguments("echo", "A"),
-        V.Diagnostic("UPG003").WithLocation(1).WithLocation(2).WithArguments("echo", "A"));
+    public Task ThreeRepeats_EachLaterOneIsReportedAgainstTheFirst() => V.AnalyzerAsync(
+        Class("Handler", "[UpgradeProtocol({|#2:\"echo\"|})]", "[UpgradeProtocol({|#0:\"echo\"|})]", "[UpgradeProtocol({|#1:\"echo\"|})]"),
+        V.Diagnostic("UPG003").WithLocation(0).WithLocation(2).WithArguments("echo", "Handler"),
+        V.Diagnostic("UPG003").WithLocation(1).WithLocation(2).WithArguments("echo", "Handler"));
 
     [Fact]
     public Task ALaterDuplicate_StillHoldsItsOtherClaims_SoTheGeneratorSkipsTheChain() => V.AnalyzerAsync(
-        Class("A", "[UpgradeProtocol({|#2:\"echo\"|}, Versions = \"1\")]") +
-        Class("B", "[UpgradeProtocol({|#0:\"echo\"|}, Versions = \"1, 2\")]") +
-        Class("C", "[UpgradeProtocol({|#1:\"echo\"|}, Versions = \"2\")]"),
-        V.Diagnostic("UPG003").WithLocation(0).WithLocation(2).WithArguments("echo/1", "A"),
-        V.Diagnostic("UPG003").WithLocation(1).WithLocation(0).WithArguments("echo/2", "B"));
+        Class(
+            "Handler",
+            "[UpgradeProtocol({|#2:\"echo\"|}, Versions = \"1\")]",
+            "[UpgradeProtocol({|#0:\"echo\"|}, Versions = \"1, 2\")]",
+            "[UpgradeProtocol({|#1:\"echo\"|}, Versions = \"2\")]"),
+        V.Diagnostic("UPG003").WithLocation(0).WithLocation(2).WithArguments("echo/1", "Handler"),
+        V.Diagnostic("UPG003").WithLocation(1).WithLocation(0).WithArguments("echo/2", "Handler"));
 
     [Theory]
     [InlineData("public abstract class Skipped : IUpgradeHandler { " + HandleAsync + " }")]
@@ -86,13 +90,23 @@ public sealed class DuplicateRegistrationTests
     [InlineData("public sealed class Skipped : IUpgradeHandler { private Skipped() { } " + HandleAsync + " }")]
     [InlineData("public sealed class Skipped(ref int count) : IUpgradeHandler { " + HandleAsync + " }")]
     public Task ClassesTheGeneratorSkips_UPG004OrUPG005_ClaimNothing(string skippedClass) => V.AnalyzerAsync(
-        "[UpgradeProtocol(\"echo\")]\n" + skippedClass + "\n" + Class("Kept", "[UpgradeProtocol(\"echo\")]"));
+        "[UpgradeProtocol(\"echo\")]\n[UpgradeProtocol(\"echo\")]\n" + skippedClass);
 
     [Fact]
-    public void Descriptor_IsTaggedCompilationEnd() =>
-        Assert.Contains(Microsoft.CodeAnalysis.WellKnownDiagnosticTags.CompilationEnd, DiagnosticDescriptors.DuplicateRegistration.CustomTags);
+    public Task RegistrationsAWebSocketHandlerCannotServe_UPG004_ClaimNothing() => V.AnalyzerAsync("""
+        [UpgradeProtocol("echo")]
+        [UpgradeProtocol("echo")]
+        [UpgradeProtocol("websocket")]
+        public sealed class ChatHandler : IWebSocketHandler
+        {
+            public Task OnConnectedAsync(System.Net.WebSockets.WebSocket socket, UpgradeContext context, CancellationToken aborted) => Task.CompletedTask;
+        }
+        """);
+
+    [Fact]
+    public void Descriptor_IsNotCompilationEnd_ItNeedsOnlyTheClass() =>
+        Assert.DoesNotContain(Microsoft.CodeAnalysis.WellKnownDiagnosticTags.CompilationEnd, DiagnosticDescriptors.DuplicateRegistration.CustomTags);
 
     [Fact]
     public Task NoRegistrations_ReportsNothing() => V.AnalyzerAsync("public sealed class Plain { }");
-
 }

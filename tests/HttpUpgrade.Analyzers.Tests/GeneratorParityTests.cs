@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Linq;
 using System.Reflection;
 using System.Runtime.Loader;
@@ -139,8 +140,9 @@ public sealed class GeneratorParityTests
         public sealed class MixedHandler : IUpgradeHandler { {{HandleAsync}} }
         """;
 
-    // UPG003: the first registration of a claim in source order passes, each later one is flagged. Registrations flagged
-    // for another reason claim nothing, so the last class repeats their claims and passes.
+    // UPG003: within a class, the first registration of a claim in source order passes and each later one is flagged.
+    // Different classes may claim the same thing: both pass (an endpoint serving both is UPG011's business). Registrations
+    // flagged for another reason claim nothing, so a later one that repeats their claims passes.
     private const string FirstFileWithDuplicates = $$"""
         [UpgradeProtocol("dup-class", Versions = "1")]
         public sealed class FirstClaimant : IUpgradeHandler { {{HandleAsync}} }
@@ -151,33 +153,40 @@ public sealed class GeneratorParityTests
         [UpgradeProtocol("dup-repeat")]
         [UpgradeProtocol("Dup-Repeat")]
         [UpgradeProtocol("dup-overlap", Versions = "1, 2")]
-        public sealed class RepeatingHandler : IUpgradeHandler { {{HandleAsync}} }
-
         [UpgradeProtocol("dup-overlap", Versions = "2, 3")]
+        [UpgradeProtocol("dup-overlap", Versions = "3")]
         [UpgradeProtocol("dup-overlap", Versions = "4")]
         [UpgradeProtocol("websocket", Versions = "13", SubProtocols = "dup.v1, dup.v2")]
         [UpgradeProtocol("WebSocket", Versions = "13", SubProtocols = "DUP.V2")]
-        [UpgradeProtocol("dup-chain", Versions = "1")]
-        public sealed class OverlappingHandler : IUpgradeHandler { {{HandleAsync}} }
+        [UpgradeProtocol("HTTP", Versions = "1.0, 2")]
+        [UpgradeProtocol("HTTP", Versions = "1.0")]
+        public sealed class RepeatingHandler : IUpgradeHandler { {{HandleAsync}} }
 
-        [UpgradeProtocol("dup-chain", Versions = "1, 2")]
-        public sealed class ChainedClaimant : IUpgradeHandler { {{HandleAsync}} }
-
-        [UpgradeProtocol("dup-chain", Versions = "2")]
-        public sealed class ChainedLaterClaimant : IUpgradeHandler { {{HandleAsync}} }
-
+        [UpgradeProtocol("dup-skipped")]
         [UpgradeProtocol("dup-skipped")]
         public abstract class AbstractClaimant : IUpgradeHandler { {{HandleAsync}} }
 
         [UpgradeProtocol("dup-skipped")]
+        [UpgradeProtocol("dup-skipped")]
         public sealed class InterfacelessClaimant { }
 
-        [UpgradeProtocol("HTTP", Versions = "1.0, 2")]
-        public sealed class Http2Claimant : IUpgradeHandler { {{HandleAsync}} }
+        [UpgradeProtocol("DUP-PARTIAL")]
+        [UpgradeProtocol("dup-partial-own")]
+        public sealed partial class SplitHandler { }
 
-        [UpgradeProtocol("dup-skipped")]
-        [UpgradeProtocol("HTTP", Versions = "1.0")]
-        public sealed class AfterSkippedClaimants : IUpgradeHandler { {{HandleAsync}} }
+        [UpgradeProtocol("websocket", SubProtocols = "ws-only")]
+        [UpgradeProtocol("ws-only-raw")]
+        [UpgradeProtocol("ws-only-raw")]
+        [UpgradeProtocol("WebSocket", SubProtocols = "WS-ONLY")]
+        [UpgradeProtocol("TLS", Versions = "1.2")]
+        public sealed class WebSocketOnlyHandler : IWebSocketHandler { {{OnConnectedAsync}} }
+
+        [UpgradeProtocol("websocket", SubProtocols = "both")]
+        [UpgradeProtocol("both-raw")]
+        public sealed class BothContractsHandler : IWebSocketHandler, IUpgradeHandler { {{OnConnectedAsync}} {{HandleAsync}} }
+
+        [UpgradeProtocol("ws-abstract-raw")]
+        public abstract class AbstractWebSocketHandler : IWebSocketHandler { {{OnConnectedAsync}} }
         """;
 
     // Later in source order than the file above by path, though earlier in the compilation.
@@ -185,6 +194,9 @@ public sealed class GeneratorParityTests
         [UpgradeProtocol("dup-class", Versions = "1")]
         [UpgradeProtocol("dup-file", Versions = "1")]
         public sealed class OtherFileClaimant : IUpgradeHandler { {{HandleAsync}} }
+
+        [UpgradeProtocol("dup-partial")]
+        public sealed partial class SplitHandler : IUpgradeHandler { {{HandleAsync}} }
         """;
 
     // Classes the analyzers flag (UPG004, UPG005): every registration of theirs is skipped.
@@ -304,9 +316,10 @@ public sealed class GeneratorParityTests
         Assert.True(disagreements.Count == 0, string.Join("\n", disagreements));
 
         // The corpus exercises both sides: this is not two empty sets agreeing.
-        Assert.Equal(32, verdicts.Count(v => !v.Flagged));
-        Assert.Equal(56, verdicts.Count(v => v.Flagged));
-        Assert.Equal(7, diagnostics.Count(d => d.Id == "UPG003"));
+        Assert.Equal(37, verdicts.Count(v => !v.Flagged));
+        Assert.Equal(61, verdicts.Count(v => v.Flagged));
+        Assert.Equal(6, diagnostics.Count(d => d.Id == "UPG003"));
+        Assert.Equal(4, diagnostics.Count(d => d.Id == "UPG004" && d.GetMessage(CultureInfo.InvariantCulture).Contains("implements only IWebSocketHandler", StringComparison.Ordinal)));
         Assert.Equal(10, diagnostics.Count(d => d.Id == "UPG006"));
         Assert.Contains(diagnostics, d => d.Id == "UPG007");
         Assert.Contains(diagnostics, d => d.Id == "UPG009");
@@ -377,7 +390,7 @@ public sealed class GeneratorParityTests
                 bool classFlagged = errors.Any(d => d.Id is "UPG004" or "UPG005" && SymbolEqualityComparer.Default.Equals(type, SymbolAt(compilation, d)));
                 foreach (AttributeSyntax attribute in declaration.AttributeLists.SelectMany(list => list.Attributes))
                 {
-                    AttributeData data = type.GetAttributes().Single(a => a.ApplicationSyntaxReference!.Span == attribute.Span);
+                    AttributeData data = type.GetAttributes().Single(a => a.ApplicationSyntaxReference!.SyntaxTree == tree && a.ApplicationSyntaxReference.Span == attribute.Span);
                     bool flagged = classFlagged || errors.Any(d => d.Location.SourceTree == tree && attribute.Span.Contains(d.Location.SourceSpan));
                     string name = data.ConstructorArguments[0].Value as string ?? "<null>";
                     string? versions = NamedArgument(data, "Versions");

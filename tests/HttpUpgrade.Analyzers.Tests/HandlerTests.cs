@@ -6,10 +6,14 @@ using V = HttpUpgrade.Analyzers.Tests.Infrastructure.Verify<HttpUpgrade.Analyzer
 
 namespace HttpUpgrade.Analyzers.Tests;
 
-/// <summary>UPG004 (no handler interface) and UPG005 (generated code cannot construct the class).</summary>
+/// <summary>UPG004 (no handler interface, or one that does not serve the protocol) and UPG005 (generated code cannot construct the class).</summary>
 public sealed class HandlerTests
 {
     private const string HandleAsync = "public Task HandleAsync(UpgradeContext context, CancellationToken aborted) => Task.CompletedTask;";
+    private const string OnConnectedAsync = "public Task OnConnectedAsync(WebSocket socket, UpgradeContext context, CancellationToken aborted) => Task.CompletedTask;";
+    private const string Neither = "implements neither IUpgradeHandler nor IWebSocketHandler";
+
+    private static string OnlyWebSocket(string protocol) => $"implements only IWebSocketHandler, which serves only websocket, not '{protocol}'";
 
     [Fact]
     public Task HandlerContract_ClassWithNeitherInterface_ReportsUPG004OnTheClassName() => V.AnalyzerAsync(
@@ -19,7 +23,7 @@ public sealed class HandlerTests
         {
         }
         """,
-        V.Diagnostic("UPG004").WithLocation(0).WithArguments("EchoHandler", "IUpgradeHandler"));
+        V.Diagnostic("UPG004").WithLocation(0).WithArguments("EchoHandler", Neither, "IUpgradeHandler"));
 
     [Fact]
     public Task HandlerContract_WebSocketOnlyClass_SuggestsIWebSocketHandler() => V.AnalyzerAsync(
@@ -30,7 +34,7 @@ public sealed class HandlerTests
         {
         }
         """,
-        V.Diagnostic("UPG004").WithLocation(0).WithArguments("ChatHandler", "IWebSocketHandler"));
+        V.Diagnostic("UPG004").WithLocation(0).WithArguments("ChatHandler", Neither, "IWebSocketHandler"));
 
     [Fact]
     public Task HandlerContract_MixedProtocols_SuggestIUpgradeHandler() => V.AnalyzerAsync(
@@ -41,7 +45,54 @@ public sealed class HandlerTests
         {
         }
         """,
-        V.Diagnostic("UPG004").WithLocation(0).WithArguments("Handler", "IUpgradeHandler"));
+        V.Diagnostic("UPG004").WithLocation(0).WithArguments("Handler", Neither, "IUpgradeHandler"));
+
+    [Fact]
+    public Task HandlerContract_WebSocketHandlerRegisteredForAnotherProtocol_ReportsUPG004OnThatRegistration() => V.AnalyzerAsync($$"""
+        [UpgradeProtocol("websocket", Versions = "13")]
+        [UpgradeProtocol({|#0:"echo"|}, Versions = "1")]
+        [UpgradeProtocol({|#1:"TLS"|})]
+        public sealed class ChatHandler : IWebSocketHandler
+        {
+            {{OnConnectedAsync}}
+        }
+        """,
+        V.Diagnostic("UPG004").WithLocation(0).WithArguments("ChatHandler", OnlyWebSocket("echo"), "IUpgradeHandler"),
+        V.Diagnostic("UPG004").WithLocation(1).WithArguments("ChatHandler", OnlyWebSocket("TLS"), "IUpgradeHandler"));
+
+    [Fact]
+    public Task HandlerContract_WebSocketHandlerThatCannotBeConstructed_ReportsBothProblems() => V.AnalyzerAsync($$"""
+        [UpgradeProtocol({|#1:"echo"|})]
+        public abstract class {|#0:ChatHandler|} : IWebSocketHandler
+        {
+            {{OnConnectedAsync}}
+        }
+        """,
+        V.Diagnostic("UPG004").WithLocation(1).WithArguments("ChatHandler", OnlyWebSocket("echo"), "IUpgradeHandler"),
+        V.Diagnostic("UPG005").WithLocation(0).WithArguments("ChatHandler", "it is abstract; register a concrete class"));
+
+    [Theory]
+    [InlineData("IWebSocketHandler, IUpgradeHandler", "[UpgradeProtocol(\"echo\")] [UpgradeProtocol(\"websocket\")]")]
+    [InlineData("IWebSocketHandler", "[UpgradeProtocol(\"WebSocket\")] [UpgradeProtocol(\"websocket\", SubProtocols = \"chat\")]")]
+    [InlineData("IUpgradeHandler", "[UpgradeProtocol(\"websocket\")] [UpgradeProtocol(\"echo\")]")]
+    public Task HandlerContract_ContractServesEveryProtocol_ReportsNothing(string contracts, string attributes) => V.AnalyzerAsync($$"""
+        {{attributes}}
+        public sealed class Handler : {{contracts}}
+        {
+            {{HandleAsync}}
+            {{OnConnectedAsync}}
+        }
+        """);
+
+    [Fact]
+    public Task HandlerContract_InvalidNameOnWebSocketHandler_ReportsOnlyTheName() => V.AnalyzerAsync($$"""
+        [UpgradeProtocol({|#0:"web socket"|})]
+        public sealed class ChatHandler : IWebSocketHandler
+        {
+            {{OnConnectedAsync}}
+        }
+        """,
+        V.Diagnostic("UPG001").WithLocation(0).WithArguments("web socket", "' ' (space) at position 3 is not allowed"));
 
     [Fact]
     public Task HandlerContract_InheritedInterface_ReportsNothing() => V.AnalyzerAsync($$"""
@@ -68,7 +119,7 @@ public sealed class HandlerTests
         {
         }
         """,
-        V.Diagnostic("UPG004").WithLocation(0).WithArguments("EchoHandler", "IUpgradeHandler"));
+        V.Diagnostic("UPG004").WithLocation(0).WithArguments("EchoHandler", Neither, "IUpgradeHandler"));
 
     [Theory]
     [InlineData("public abstract class {|#0:Handler|} : IUpgradeHandler { public abstract Task HandleAsync(UpgradeContext context, CancellationToken aborted); }", "Handler", "it is abstract; register a concrete class")]
@@ -105,7 +156,7 @@ public sealed class HandlerTests
         {
         }
         """,
-        V.Diagnostic("UPG004").WithLocation(0).WithArguments("Handler", "IUpgradeHandler"),
+        V.Diagnostic("UPG004").WithLocation(0).WithArguments("Handler", Neither, "IUpgradeHandler"),
         V.Diagnostic("UPG005").WithLocation(0).WithArguments("Handler", "it is static; make it an instance class"));
 
     [Theory]

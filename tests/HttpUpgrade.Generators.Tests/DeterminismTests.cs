@@ -10,8 +10,8 @@ namespace HttpUpgrade.Generators.Tests;
 
 /// <summary>
 /// The generated files depend on what is declared, not on the order it is declared in. The one exception is a duplicate
-/// registration (UPG003, an error), which is skipped in favour of the first in source order, as the analyzer reports it:
-/// there the file paths and the order within a file decide, never the order of the files in the compilation.
+/// registration within a class (UPG003, an error), which is skipped in favour of the first in source order, as the
+/// analyzer reports it: there the file paths and the order within a file decide, never the order of the files in the compilation.
 /// </summary>
 public sealed class DeterminismTests
 {
@@ -77,7 +77,7 @@ public sealed class DeterminismTests
     }
 
     [Fact]
-    public void WithDuplicates_ReorderingFilesChangesNoByte()
+    public void WithClaimsSharedByClasses_ReorderingFilesChangesNoByte()
     {
         SyntaxTree[] trees =
         {
@@ -91,7 +91,25 @@ public sealed class DeterminismTests
 
         AssertIdentical(declared, reversed);
         using LoadedAssembly loaded = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(trees.Reverse())).Load();
-        Assert.Equal(new[] { "echo -> Sample.Zulu", "echo -> Sample.Beta" }, loaded.DescribeRegistrations());
+        Assert.Equal(new[] { "ECHO -> Sample.Alpha", "echo -> Sample.Zulu", "echo -> Sample.Beta", "echo -> Sample.Gamma" }, loaded.DescribeRegistrations());
+    }
+
+    [Fact]
+    public void WithADuplicateAcrossPartsOfAClass_ReorderingFilesChangesNoByte()
+    {
+        // UPG003: the part in the file whose path sorts first keeps the claim, whichever file the compilation lists first.
+        SyntaxTree[] trees =
+        {
+            GeneratorHarness.Parse(Source(new[] { "[UpgradeProtocol(\"echo\", Versions = \"1, 2\")]\npublic sealed partial class Split { }" }), "B.cs"),
+            GeneratorHarness.Parse(Source(new[] { Echo("Split", "\"ECHO\", Versions = \"1\"").Replace("sealed class", "sealed partial class", StringComparison.Ordinal) }), "A.cs"),
+        };
+
+        Dictionary<string, byte[]> declared = Generate(trees);
+        Dictionary<string, byte[]> reversed = Generate(trees.Reverse());
+
+        AssertIdentical(declared, reversed);
+        using LoadedAssembly loaded = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(trees)).Load();
+        Assert.Equal(new[] { "ECHO -> Sample.Split" }, loaded.DescribeRegistrations());
     }
 
     [Fact]
@@ -123,7 +141,7 @@ public sealed class DeterminismTests
 
         AssertIdentical(invariant, other);
         string registry = Encoding.UTF8.GetString(invariant["UpgradeHandlerRegistry.g.cs"]);
-        Assert.Contains("// info\n", registry, StringComparison.Ordinal);
+        Assert.Contains("MemoryExtensions.Equals(name, \"info\", ", registry, StringComparison.Ordinal);
         Assert.DoesNotContain('\r', registry);
     }
 

@@ -87,9 +87,8 @@ public sealed class IncrementalTests
         (object Value, IncrementalStepRunReason Reason)[] handlers = Outputs(result, TrackingNames.Handlers).ToArray();
         Assert.Equal(
             "global::Sample.EchoHandler",
-            Assert.Single(handlers, output => output.Reason == IncrementalStepRunReason.Modified).Value is HandlerDeclarationModel { Handler: var echo } ? echo.TypeName : null);
+            Assert.Single(handlers, output => output.Reason == IncrementalStepRunReason.Modified).Value is HandlerModel echo ? echo.TypeName : null);
         Assert.All(handlers.Where(output => output.Reason != IncrementalStepRunReason.Modified), output => Assert.Equal(IncrementalStepRunReason.Unchanged, output.Reason));
-        Assert.All(Outputs(result, TrackingNames.UniqueHandlers), output => Assert.Equal(IncrementalStepRunReason.Modified, output.Reason));
         Assert.All(Outputs(result, TrackingNames.RegistryEntries), output => Assert.Equal(IncrementalStepRunReason.Modified, output.Reason));
         Assert.All(Outputs(result, TrackingNames.Assembly), output => Assert.Equal(IncrementalStepRunReason.Unchanged, output.Reason));
         Assert.All(Outputs(result, TrackingNames.HasHandlers), output => Assert.Equal(IncrementalStepRunReason.Unchanged, output.Reason));
@@ -104,41 +103,43 @@ public sealed class IncrementalTests
     [Fact]
     public void EditingAboveADuplicateRerunsNothing()
     {
-        // Which duplicate is skipped follows source order, yet no model holds a position: an edit that moves every
-        // declaration of the file leaves every step cached.
+        // Which of a class's repeated registrations is skipped follows source order, yet no model holds a position: an
+        // edit that moves every declaration of the file leaves every step cached.
         CSharpCompilation compilation = GeneratorHarness.CreateCompilation(TestSources.Trees().Append(GeneratorHarness.Parse(DuplicateEcho, "Duplicate.cs")));
-        CSharpCompilation edited = ReplaceInHandlers(compilation, "public static int Answer() => 42;", "public static int Answer()\n        {\n            return 43;\n        }");
+        CSharpCompilation edited = compilation.ReplaceSyntaxTree(
+            compilation.SyntaxTrees.Single(t => t.FilePath == "Duplicate.cs"),
+            GeneratorHarness.Parse(DuplicateEcho.Replace("namespace Sample", "// A comment that moves everything below it.\nnamespace Sample", StringComparison.Ordinal), "Duplicate.cs"));
 
         GeneratorRunResult result = RunTwice(compilation, edited);
 
         AssertNothingReran(result);
         string registry = Assert.Single(result.GeneratedSources, source => source.HintName == "UpgradeHandlerRegistry.g.cs").SourceText.ToString();
-        Assert.Contains("// [1] echo/1 -> Sample.SecondEchoHandler\n", registry, StringComparison.Ordinal);
-        Assert.DoesNotContain("-> Sample.EchoHandler\n", registry, StringComparison.Ordinal);
+        Assert.Contains("echo/1 -> Sample.SecondEchoHandler\n", registry, StringComparison.Ordinal);
+        Assert.DoesNotContain("ECHO/1 -> Sample.SecondEchoHandler\n", registry, StringComparison.Ordinal);
     }
 
     [Fact]
     public void MakingADuplicateReEmitsTheRegistryWithoutIt()
     {
-        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(TestSources.Trees().Append(GeneratorHarness.Parse(DuplicateEcho.Replace("\"echo\"", "\"echo2\"", StringComparison.Ordinal), "Duplicate.cs")));
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(TestSources.Trees().Append(GeneratorHarness.Parse(DuplicateEcho.Replace("\"ECHO\"", "\"echo2\"", StringComparison.Ordinal), "Duplicate.cs")));
         CSharpCompilation edited = compilation.ReplaceSyntaxTree(
             compilation.SyntaxTrees.Single(t => t.FilePath == "Duplicate.cs"),
             GeneratorHarness.Parse(DuplicateEcho, "Duplicate.cs"));
 
         GeneratorRunResult result = RunTwice(compilation, edited);
 
-        // Only the edited handler's model changes; the decision over all handlers drops its registration, which now
-        // repeats EchoHandler's (Duplicate.cs sorts before Handlers.cs, so EchoHandler's is the later one and is dropped).
+        // Only the edited handler's model changes: its second registration now repeats its first and is dropped. Another
+        // class claiming echo/1 too (EchoHandler) is no duplicate and stays.
         (object Value, IncrementalStepRunReason Reason)[] handlers = Outputs(result, TrackingNames.Handlers).ToArray();
         Assert.Equal(
             "global::Sample.SecondEchoHandler",
-            Assert.Single(handlers, output => output.Reason == IncrementalStepRunReason.Modified).Value is HandlerDeclarationModel { Handler: var second } ? second.TypeName : null);
-        Assert.All(Outputs(result, TrackingNames.UniqueHandlers), output => Assert.Equal(IncrementalStepRunReason.Modified, output.Reason));
+            Assert.Single(handlers, output => output.Reason == IncrementalStepRunReason.Modified).Value is HandlerModel second ? second.TypeName : null);
         AssertOutputs(result, registry: IncrementalStepRunReason.Modified, serviceCollectionExtensions: IncrementalStepRunReason.Cached);
 
         string registry = Assert.Single(result.GeneratedSources, source => source.HintName == "UpgradeHandlerRegistry.g.cs").SourceText.ToString();
-        Assert.Contains("// [1] echo/1 -> Sample.SecondEchoHandler\n", registry, StringComparison.Ordinal);
-        Assert.DoesNotContain("-> Sample.EchoHandler\n", registry, StringComparison.Ordinal);
+        Assert.Contains("echo/1 -> Sample.SecondEchoHandler\n", registry, StringComparison.Ordinal);
+        Assert.Contains("echo/1 -> Sample.EchoHandler\n", registry, StringComparison.Ordinal);
+        Assert.DoesNotContain("echo2", registry, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -162,7 +163,7 @@ public sealed class IncrementalTests
     {
         Type[] models =
         {
-            typeof(AssemblyModel), typeof(HandlerDeclarationModel), typeof(HandlerModel), typeof(ConstructorParameterModel), typeof(RegistrationModel), typeof(RegistryEntryModel),
+            typeof(AssemblyModel), typeof(HandlerModel), typeof(ConstructorParameterModel), typeof(RegistrationModel), typeof(RegistryEntryModel),
         };
 
         foreach (Type model in models)
@@ -182,10 +183,10 @@ public sealed class IncrementalTests
         static bool IsAllowedElement(Type type) => type == typeof(string) || IsModel(type);
 
         static bool IsModel(Type type)
-            => type == typeof(HandlerDeclarationModel) || type == typeof(HandlerModel) || type == typeof(ConstructorParameterModel) || type == typeof(RegistrationModel) || type == typeof(RegistryEntryModel);
+            => type == typeof(HandlerModel) || type == typeof(ConstructorParameterModel) || type == typeof(RegistrationModel) || type == typeof(RegistryEntryModel);
     }
 
-    // Registers echo/1 like TestSources' EchoHandler, in a file whose path sorts first.
+    // Registers echo/1 like TestSources' EchoHandler, and then again (UPG003).
     private const string DuplicateEcho = """
         using System.Threading;
         using System.Threading.Tasks;
@@ -194,6 +195,7 @@ public sealed class IncrementalTests
         namespace Sample
         {
             [UpgradeProtocol("echo", Versions = "1")]
+            [UpgradeProtocol("ECHO", Versions = "1")]
             public sealed class SecondEchoHandler : IUpgradeHandler
             {
                 public Task HandleAsync(UpgradeContext context, CancellationToken aborted) => Task.CompletedTask;

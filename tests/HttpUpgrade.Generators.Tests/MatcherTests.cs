@@ -6,8 +6,9 @@ using Xunit;
 namespace HttpUpgrade.Generators.Tests;
 
 /// <summary>
-/// The generated <c>Match</c> compares by length, then each letter with its ASCII case bit set and every other
-/// character exactly: '^' | 0x20 is '~' and '_' | 0x20 is DEL, so folding anything but letters would confuse tokens.
+/// The generated <c>Match</c> compares by length, then the whole name with OrdinalIgnoreCase, which folds ASCII letters
+/// only: '^' and '~', '_' and DEL differ by the ASCII case bit yet never match, and no non-ASCII character (the Kelvin
+/// sign, dotless i, long s, whose case mappings reach ASCII letters) matches a letter of a token.
 /// </summary>
 public sealed class MatcherTests
 {
@@ -48,6 +49,11 @@ public sealed class MatcherTests
         public sealed class Short : Raw
         {
         }
+
+        [UpgradeProtocol("kis")]
+        public sealed class Kis : Raw
+        {
+        }
         """;
 
     [Theory]
@@ -57,6 +63,7 @@ public sealed class MatcherTests
     [InlineData("X_Y", "Underscore")]
     [InlineData("q", "Short")]
     [InlineData("Q", "Short")]
+    [InlineData("KiS", "Kis")]
     [InlineData(EveryTokenCharacter, "Everything")]
     [InlineData("!#$%&'*+-.^_`|~0123456789azAZ", "Everything")]
     public void RegisteredNamesMatchIgnoringTheCaseOfLettersOnly(string name, string handler)
@@ -73,6 +80,10 @@ public sealed class MatcherTests
     [InlineData("")]
     [InlineData("qq")]
     [InlineData("a^")]
+    [InlineData("\u212Ais")]
+    [InlineData("k\u0131s")]
+    [InlineData("ki\u017F")]
+    [InlineData("KI\u017F")]
     public void OtherNamesMatchNothing(string name)
     {
         using LoadedAssembly loaded = Load();

@@ -300,7 +300,8 @@ public sealed class SkippedShapeTests
         ["name is HTTP with version 3.0"] = """[UpgradeProtocol("http", Versions = "3.0")]""",
     };
 
-    // UPG003: the first registration of a claim in source order is kept, each later one is skipped whole.
+    // UPG003: within a class, the first registration of a claim in source order is kept, each later one is skipped whole.
+    // Different classes may claim the same thing, and all of them are generated: an endpoint chooses among them (UPG011).
     private static readonly Dictionary<string, (string Declarations, string[] Registrations)> s_duplicates = new()
     {
         ["repeated attribute on one class"] = ($$"""
@@ -312,7 +313,7 @@ public sealed class SkippedShapeTests
                 {{Handle}}
             }
             """, new[] { "echo/1 -> Sample.Repeated", "echo/2 -> Sample.Repeated" }),
-        ["later class in the file, whatever its name"] = ($$"""
+        ["the same claim in two classes is generated for both"] = ($$"""
             [UpgradeProtocol("echo", Versions = "1")]
             public sealed class Zulu : IUpgradeHandler
             {
@@ -324,59 +325,56 @@ public sealed class SkippedShapeTests
             {
                 {{Handle}}
             }
-            """, new[] { "echo/1 -> Sample.Zulu" }),
+            """, new[] { "Echo/1 -> Sample.Alpha", "echo/1 -> Sample.Zulu" }),
         ["overlapping versions skip the whole later registration"] = ($$"""
             [UpgradeProtocol("echo", Versions = "1, 2")]
-            public sealed class First : IUpgradeHandler
-            {
-                {{Handle}}
-            }
-
             [UpgradeProtocol("echo", Versions = "2, 3")]
             [UpgradeProtocol("echo", Versions = "4")]
-            public sealed class Second : IUpgradeHandler
+            public sealed class Overlapping : IUpgradeHandler
             {
                 {{Handle}}
             }
-            """, new[] { "echo/1,2 -> Sample.First", "echo/4 -> Sample.Second" }),
+            """, new[] { "echo/1,2 -> Sample.Overlapping", "echo/4 -> Sample.Overlapping" }),
         ["overlapping subprotocols"] = ($$"""
             [UpgradeProtocol("websocket", Versions = "13", SubProtocols = "chat.v1, chat.v2")]
-            public sealed class First : IUpgradeHandler
-            {
-                {{Handle}}
-            }
-
             [UpgradeProtocol("WebSocket", Versions = "13", SubProtocols = "CHAT.V2")]
-            public sealed class Second : IUpgradeHandler
-            {
-                {{Handle}}
-            }
-
             [UpgradeProtocol("websocket", Versions = "13")]
-            public sealed class Third : IUpgradeHandler
+            public sealed class Chat : IUpgradeHandler
             {
                 {{Handle}}
             }
-            """, new[] { "websocket/13 -> Sample.First", "websocket/13 -> Sample.Third" }),
+            """, new[] { "websocket/13 -> Sample.Chat", "websocket/13 -> Sample.Chat" }),
         ["a skipped duplicate keeps the claims it made first"] = ($$"""
             [UpgradeProtocol("echo", Versions = "1")]
-            public sealed class First : IUpgradeHandler
+            [UpgradeProtocol("echo", Versions = "1, 2")]
+            [UpgradeProtocol("echo", Versions = "2")]
+            public sealed class Chained : IUpgradeHandler
+            {
+                {{Handle}}
+            }
+            """, new[] { "echo/1 -> Sample.Chained" }),
+        ["parts of a partial class in one file, in the order written"] = ($$"""
+            [UpgradeProtocol("echo", Versions = "1")]
+            public sealed partial class Split : IUpgradeHandler
             {
                 {{Handle}}
             }
 
             [UpgradeProtocol("echo", Versions = "1, 2")]
-            public sealed class Second : IUpgradeHandler
+            [UpgradeProtocol("echo", Versions = "3")]
+            public sealed partial class Split
             {
-                {{Handle}}
             }
-
-            [UpgradeProtocol("echo", Versions = "2")]
-            public sealed class Third : IUpgradeHandler
+            """, new[] { "echo/1 -> Sample.Split", "echo/3 -> Sample.Split" }),
+        ["a registration an IWebSocketHandler cannot serve claims nothing"] = ($$"""
+            [UpgradeProtocol("echo")]
+            [UpgradeProtocol("websocket")]
+            [UpgradeProtocol("echo")]
+            public sealed class Chat : IWebSocketHandler
             {
-                {{Handle}}
+                public Task OnConnectedAsync(System.Net.WebSockets.WebSocket socket, UpgradeContext context, CancellationToken aborted) => Task.CompletedTask;
             }
-            """, new[] { "echo/1 -> Sample.First" }),
+            """, new[] { "websocket -> Sample.Chat" }),
         ["registrations skipped for another reason claim nothing"] = ($$"""
             [UpgradeProtocol("echo")]
             public abstract class Abstract : IUpgradeHandler

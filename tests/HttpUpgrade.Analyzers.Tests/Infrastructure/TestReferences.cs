@@ -10,7 +10,7 @@ namespace HttpUpgrade.Analyzers.Tests.Infrastructure;
 
 /// <summary>
 /// What test sources compile against: the reference packs of the running .NET (the runtime is built for net10.0, so
-/// the references must be .NET 10's), and the HttpUpgrade runtime assembly itself.
+/// the references must be .NET 10's), and the HttpUpgrade assemblies themselves.
 /// </summary>
 /// <remarks>
 /// <c>ReferenceAssemblies.Net.Net90</c>/<c>Net100</c> name the packs' first releases, 9.0.0 and 10.0.1; the packs of the
@@ -33,6 +33,10 @@ internal static class TestReferences
     /// <summary>The HttpUpgrade runtime assembly this test project builds against.</summary>
     public static MetadataReference HttpUpgrade { get; } =
         MetadataReference.CreateFromFile(typeof(global::HttpUpgrade.UpgradeProtocolAttribute).Assembly.Location);
+
+    /// <summary>The Kestrel adapter (<c>MapUpgrade</c>), to add with <see cref="AspNetCore"/>.</summary>
+    public static MetadataReference HttpUpgradeAspNetCore { get; } =
+        MetadataReference.CreateFromFile(typeof(global::Microsoft.AspNetCore.Builder.UpgradeEndpointRouteBuilderExtensions).Assembly.Location);
 
     /// <summary>The root of the running .NET installation, which holds <c>dotnet</c>, <c>shared/</c> and <c>packs/</c>.</summary>
     public static string DotNetRoot { get; } =

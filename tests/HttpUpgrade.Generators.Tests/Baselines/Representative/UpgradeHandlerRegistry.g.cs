@@ -83,44 +83,35 @@ namespace HttpUpgrade.Generated
         /// <inheritdoc />
         public global::System.ReadOnlySpan<global::HttpUpgrade.UpgradeRegistration> Match(global::System.ReadOnlySpan<char> name)
         {
-            // As Kestrel matches known header names: the length picks the candidates, then each character is compared,
-            // a letter with its ASCII case bit (0x20) set so that 'W' and 'w' both match 'w', any other token character exactly.
+            // The length picks the candidates, then OrdinalIgnoreCase compares the name, as Kestrel's generated header lookup
+            // does: exact for tokens (it folds ASCII letters only), and measured as fast as a compare per character, which the
+            // JIT turns into the same letter-masked compares a word at a time, in less code (docs/generator.md, Dispatch).
             switch (name.Length)
             {
                 case 4:
-                    // chat
-                    if ((name[0] | 0x20) == 'c' && (name[1] | 0x20) == 'h' && (name[2] | 0x20) == 'a' && (name[3] | 0x20) == 't')
+                    if (global::System.MemoryExtensions.Equals(name, "chat", global::System.StringComparison.OrdinalIgnoreCase))
                     {
                         return new global::System.ReadOnlySpan<global::HttpUpgrade.UpgradeRegistration>(s_registrations, 0, 1);
                     }
 
-                    // echo
-                    if ((name[0] | 0x20) == 'e' && (name[1] | 0x20) == 'c' && (name[2] | 0x20) == 'h' && (name[3] | 0x20) == 'o')
+                    if (global::System.MemoryExtensions.Equals(name, "echo", global::System.StringComparison.OrdinalIgnoreCase))
                     {
                         return new global::System.ReadOnlySpan<global::HttpUpgrade.UpgradeRegistration>(s_registrations, 1, 1);
                     }
                     break;
                 case 8:
-                    // x-global
-                    if ((name[0] | 0x20) == 'x' && name[1] == '-' && (name[2] | 0x20) == 'g' && (name[3] | 0x20) == 'l'
-                        && (name[4] | 0x20) == 'o' && (name[5] | 0x20) == 'b' && (name[6] | 0x20) == 'a' && (name[7] | 0x20) == 'l')
+                    if (global::System.MemoryExtensions.Equals(name, "x-global", global::System.StringComparison.OrdinalIgnoreCase))
                     {
                         return new global::System.ReadOnlySpan<global::HttpUpgrade.UpgradeRegistration>(s_registrations, 5, 1);
                     }
                     break;
                 case 9:
-                    // telemetry
-                    if ((name[0] | 0x20) == 't' && (name[1] | 0x20) == 'e' && (name[2] | 0x20) == 'l' && (name[3] | 0x20) == 'e'
-                        && (name[4] | 0x20) == 'm' && (name[5] | 0x20) == 'e' && (name[6] | 0x20) == 't' && (name[7] | 0x20) == 'r'
-                        && (name[8] | 0x20) == 'y')
+                    if (global::System.MemoryExtensions.Equals(name, "telemetry", global::System.StringComparison.OrdinalIgnoreCase))
                     {
                         return new global::System.ReadOnlySpan<global::HttpUpgrade.UpgradeRegistration>(s_registrations, 2, 1);
                     }
 
-                    // websocket
-                    if ((name[0] | 0x20) == 'w' && (name[1] | 0x20) == 'e' && (name[2] | 0x20) == 'b' && (name[3] | 0x20) == 's'
-                        && (name[4] | 0x20) == 'o' && (name[5] | 0x20) == 'c' && (name[6] | 0x20) == 'k' && (name[7] | 0x20) == 'e'
-                        && (name[8] | 0x20) == 't')
+                    if (global::System.MemoryExtensions.Equals(name, "websocket", global::System.StringComparison.OrdinalIgnoreCase))
                     {
                         return new global::System.ReadOnlySpan<global::HttpUpgrade.UpgradeRegistration>(s_registrations, 3, 2);
                     }

@@ -1,31 +1,13 @@
 using System.Threading.Tasks;
-using HttpUpgrade.Analyzers.Tests.Infrastructure;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Testing;
 using Xunit;
-using V = HttpUpgrade.Analyzers.Tests.Infrastructure.Verify<HttpUpgrade.Analyzers.Http2UpgradeAnalyzer>;
+using V = HttpUpgrade.Analyzers.Tests.Infrastructure.Verify<HttpUpgrade.Analyzers.ConnectionHeaderAnalyzer>;
 
 namespace HttpUpgrade.Analyzers.Tests;
 
-/// <summary>UPG008: the Upgrade mechanism used with HTTP/2 or HTTP/3 (RFC 9113 §8.2.2, RFC 9114 §4.2).</summary>
-public sealed class Http2UpgradeTests
+/// <summary>UPG008: connection-specific headers on an HTTP/2 or HTTP/3 message (RFC 9113 §8.2.2, RFC 9114 §4.2).</summary>
+public sealed class ConnectionHeaderTests
 {
     private const string RemoveIt = "remove it, or send the message over HTTP/1.1";
-
-    private const string Http1Too =
-        "let the endpoints serve HTTP/1.1 too (HttpProtocols.Http1AndHttp2); over HTTP/2 only WebSockets reach it, through extended CONNECT (RFC 8441)";
-
-    // The public surface of HttpUpgrade.AspNetCore that the analyzer recognizes: MapUpgrade, from an HttpUpgrade assembly.
-    private const string MapUpgradeAssembly = """
-        namespace Microsoft.AspNetCore.Builder
-        {
-            public static class UpgradeEndpointRouteBuilderExtensions
-            {
-                public static IEndpointConventionBuilder MapUpgrade(this Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints, string pattern)
-                    => endpoints.MapGet(pattern, () => "upgrade");
-            }
-        }
-        """;
 
     private static string Client(string body) => $$"""
         using System.Net;
@@ -137,88 +119,4 @@ public sealed class Http2UpgradeTests
             other.Headers.Add("Upgrade", "websocket");
             return client.SendAsync(request);
             """));
-
-    [Fact]
-    public Task Rfc9113Section8_2_2_MapUpgradeOnHttp2OnlyKestrel_ReportsUPG008() => KestrelAsync(
-        """
-        builder.WebHost.ConfigureKestrel(options =>
-        {
-            options.ListenLocalhost(5000, listen => listen.Protocols = {|#1:HttpProtocols.Http2|});
-        });
-        var app = builder.Build();
-        {|#0:app.MapUpgrade("/chat")|};
-        """,
-        V.Diagnostic("UPG008").WithLocation(0).WithLocation(1).WithArguments("MapUpgrade", "2", Http1Too));
-
-    [Fact]
-    public Task MapUpgradeWithHttp2EndpointDefaults_ReportsUPG008() => KestrelAsync(
-        """
-        builder.WebHost.ConfigureKestrel(options =>
-            options.ConfigureEndpointDefaults(listen => listen.Protocols = {|#1:HttpProtocols.Http3|}));
-        var app = builder.Build();
-        {|#0:app.MapUpgrade("/chat")|};
-        """,
-        V.Diagnostic("UPG008").WithLocation(0).WithLocation(1).WithArguments("MapUpgrade", "3", Http1Too));
-
-    [Fact]
-    public Task MapUpgradeOnHttp2AndHttp3Endpoints_ReportsBothVersions() => KestrelAsync(
-        """
-        builder.WebHost.ConfigureKestrel(options =>
-        {
-            options.ListenLocalhost(5000, listen => listen.Protocols = {|#1:HttpProtocols.Http2|});
-            options.ListenLocalhost(5001, listen => { listen.Protocols = {|#2:HttpProtocols.Http3|}; });
-        });
-        var app = builder.Build();
-        {|#0:app.MapUpgrade("/chat")|};
-        """,
-        V.Diagnostic("UPG008").WithLocation(0).WithLocation(1).WithLocation(2).WithArguments("MapUpgrade", "2 and HTTP/3", Http1Too));
-
-    [Theory]
-    [InlineData("options.ListenLocalhost(5000, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);")]
-    [InlineData("options.ListenLocalhost(5000, listen => listen.Protocols = HttpProtocols.Http1AndHttp2AndHttp3);")]
-    [InlineData("options.ListenLocalhost(5000, listen => listen.Protocols = HttpProtocols.Http2); options.ListenLocalhost(5001);")]
-    [InlineData("options.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2); options.ListenLocalhost(5001, listen => listen.Protocols = HttpProtocols.Http1);")]
-    [InlineData("options.ListenLocalhost(5000, listen => listen.Protocols = Configured());")]
-    [InlineData("options.ListenLocalhost(5000, Configure);")]
-    public Task MapUpgradeWithAnHttp11Endpoint_OrUnknownConfiguration_ReportsNothing(string kestrel) => KestrelAsync(
-        $$"""
-        builder.WebHost.ConfigureKestrel(options =>
-        {
-            {{kestrel}}
-        });
-        var app = builder.Build();
-        app.MapUpgrade("/chat");
-
-        static HttpProtocols Configured() => HttpProtocols.Http2;
-        static void Configure(ListenOptions listen) => listen.Protocols = HttpProtocols.Http2;
-        """);
-
-    [Fact]
-    public Task Http2OnlyKestrel_WithoutMapUpgrade_ReportsNothing() => KestrelAsync(
-        """
-        builder.WebHost.ConfigureKestrel(options => options.ListenLocalhost(5000, listen => listen.Protocols = HttpProtocols.Http2));
-        var app = builder.Build();
-        app.MapGet("/", () => "hello");
-        """);
-
-    private static Task KestrelAsync(string program, params DiagnosticResult[] expected)
-    {
-        var test = V.CreateAnalyzerTest("""
-            using Microsoft.AspNetCore.Builder;
-            using Microsoft.AspNetCore.Hosting;
-            using Microsoft.AspNetCore.Server.Kestrel.Core;
-
-            var builder = WebApplication.CreateSlimBuilder(args);
-
-            """ + program);
-        test.TestState.OutputKind = OutputKind.ConsoleApplication;
-        test.TestState.AdditionalReferences.AddRange(TestReferences.AspNetCore);
-        ProjectState mapUpgrade = test.TestState.AdditionalProjects["HttpUpgrade.AspNetCore"];
-        mapUpgrade.Sources.Add(("/HttpUpgrade.AspNetCore/UpgradeEndpointRouteBuilderExtensions.cs", MapUpgradeAssembly));
-        mapUpgrade.AdditionalReferences.AddRange(TestReferences.Net);
-        mapUpgrade.AdditionalReferences.AddRange(TestReferences.AspNetCore);
-        test.TestState.AdditionalProjectReferences.Add("HttpUpgrade.AspNetCore");
-        test.ExpectedDiagnostics.AddRange(expected);
-        return test.RunAsync();
-    }
 }
