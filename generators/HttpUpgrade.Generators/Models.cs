@@ -8,7 +8,11 @@ namespace HttpUpgrade.Generators;
 /// so that two assemblies never declare the same type.
 /// </param>
 /// <param name="HasDependencyInjection">Whether <c>IServiceCollection</c> is referenced, so <c>AddUpgradeHandlers()</c> can be emitted.</param>
-internal sealed record AssemblyModel(string AssemblyName, string Identifier, bool HasDependencyInjection);
+/// <param name="HasServerServices">
+/// Whether the ASP.NET Core adapter (<c>AddHttpUpgrade()</c>) is referenced, so the app's <c>AddUpgradeHandlers()</c>
+/// registers the server side too and connection upgrades need no second call.
+/// </param>
+internal sealed record AssemblyModel(string AssemblyName, string Identifier, bool HasDependencyInjection, bool HasServerServices = false);
 
 /// <summary>
 /// A declaration of a class marked <c>[UpgradeProtocol]</c> that the generated registry can construct (a <c>partial</c>

@@ -20,12 +20,18 @@ public sealed partial class UpgradeProtocolGenerator
             writer.WriteLine(s_generatedCodeAttribute);
             writer.WriteLine($"public static class {assembly.Identifier}UpgradeHandlersServiceCollectionExtensions");
             writer.OpenBlock();
-            writer.WriteLine($"/// <summary>Registers the upgrade handlers of this assembly, <see cref=\"{registryTypeName}\"/>; calling it again changes nothing.</summary>");
+            writer.WriteLine(assembly.HasServerServices
+                ? $"/// <summary>Registers the upgrade handlers of this assembly, <see cref=\"{registryTypeName}\"/>, and the server side of HttpUpgrade (<c>AddHttpUpgrade()</c>); calling it again changes nothing.</summary>"
+                : $"/// <summary>Registers the upgrade handlers of this assembly, <see cref=\"{registryTypeName}\"/>; calling it again changes nothing.</summary>");
             writer.WriteLine("/// <param name=\"services\">The service collection to add to.</param>");
             writer.WriteLine("/// <returns><paramref name=\"services\"/>, for chaining.</returns>");
             writer.WriteLine($"internal static {ServiceCollectionTypeName} AddUpgradeHandlers(this {ServiceCollectionTypeName} services)");
             writer.Indent();
-            writer.WriteLine($"=> {addMethodName}(services);");
+            // With the ASP.NET Core adapter referenced, the app's one call also registers the server side (connection
+            // upgrades: the re-entry endpoint and the negotiating middleware), so UseTlsUpgrade/UseH2cUpgrade need no other.
+            writer.WriteLine(assembly.HasServerServices
+                ? $"=> global::Microsoft.Extensions.DependencyInjection.HttpUpgradeServiceCollectionExtensions.AddHttpUpgrade({addMethodName}(services));"
+                : $"=> {addMethodName}(services);");
             writer.Unindent();
             writer.WriteLine();
             writer.WriteLine("/// <summary>");

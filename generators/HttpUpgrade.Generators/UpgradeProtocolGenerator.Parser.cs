@@ -22,14 +22,16 @@ public sealed partial class UpgradeProtocolGenerator
         private static readonly SymbolDisplayFormat s_displayNameFormat = new(
             typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces);
 
-        /// <summary>Reads the assembly's name and whether dependency injection is referenced.</summary>
+        /// <summary>Reads the assembly's name and whether dependency injection and the ASP.NET Core adapter are referenced.</summary>
         public static AssemblyModel ParseAssembly(Compilation compilation)
         {
             string assemblyName = compilation.AssemblyName ?? string.Empty;
+            WellKnownTypes types = WellKnownTypes.Create(compilation);
             return new AssemblyModel(
                 assemblyName,
                 ToIdentifier(assemblyName),
-                HasDependencyInjection: WellKnownTypes.Create(compilation).Get(WellKnownType.Microsoft_Extensions_DependencyInjection_IServiceCollection) is not null);
+                HasDependencyInjection: types.Get(WellKnownType.Microsoft_Extensions_DependencyInjection_IServiceCollection) is not null,
+                HasServerServices: types.Get(WellKnownType.Microsoft_Extensions_DependencyInjection_HttpUpgradeServiceCollectionExtensions) is not null);
         }
 
         /// <summary>

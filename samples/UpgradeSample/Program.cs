@@ -16,8 +16,7 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(li
     listen.UseH2cUpgrade();                                   // RFC 7540 §3.2: Upgrade: h2c, and HTTP/2 by prior knowledge
 }));
 builder.Services.AddSingleton<ChatRoom>();
-builder.Services.AddUpgradeHandlers();      // generated for this assembly: registers ChatHandler and EchoHandler
-builder.Services.AddHttpUpgrade();
+builder.Services.AddUpgradeHandlers();      // generated: registers ChatHandler and EchoHandler, and (AddHttpUpgrade) connection upgrades
 var app = builder.Build();
 
 app.UseDefaultFiles();                      // "/" serves wwwroot/index.html, a chat page that opens a WebSocket to /chat

@@ -47,7 +47,6 @@ public sealed class ConnectionUpgradeFixture : IAsyncLifetime
         builder.Services.AddSingleton(new DisposalJournal());
         builder.Services.AddSingleton(new HandlerJournal());
         builder.Services.AddUpgradeHandlers();
-        builder.Services.AddHttpUpgrade();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Loopback, 0, listen =>
