@@ -139,5 +139,15 @@ internal static class DiagnosticDescriptors
         description: "An HTTP/1.1 Upgrade request never arrives on an endpoint configured without HttpProtocols.Http1: HTTP/2 and HTTP/3 have no Upgrade (RFC 9113 §8.2.2, RFC 9114 §4.2). Only WebSockets reach MapUpgrade there, through extended CONNECT (RFC 8441); every other protocol is unreachable.",
         helpLinkUri: HelpLink("UPG013"));
 
+    public static readonly DiagnosticDescriptor ConnectionUpgradeOnTlsListener = new(
+        id: "UPG014",
+        title: "Connection upgrade on a TLS listener",
+        messageFormat: "{0} on a listener that also calls UseHttps does nothing: {1}; remove {0}, or serve it on a cleartext listener",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "UseTlsUpgrade and UseH2cUpgrade switch a cleartext HTTP/1.1 connection. On a listener that already speaks TLS, a request never offers them: TLS is already there (RFC 2817), and HTTP/2 over TLS is chosen with ALPN, never with Upgrade (RFC 7540 §3.3).",
+        helpLinkUri: HelpLink("UPG014"));
+
     private static string HelpLink(string id) => HelpLinkBase + id + ".md";
 }

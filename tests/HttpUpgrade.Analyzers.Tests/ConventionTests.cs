@@ -44,10 +44,10 @@ public sealed class ConventionTests
     }
 
     [Fact]
-    public void Ids_AreFixedAndUnique_UPG001ToUPG013()
+    public void Ids_AreFixedAndUnique_UPG001ToUPG014()
     {
         string[] ids = Descriptors().Select(d => d.Id).OrderBy(id => id, StringComparer.Ordinal).ToArray();
-        Assert.Equal(Enumerable.Range(1, 13).Select(i => $"UPG{i:000}"), ids);
+        Assert.Equal(Enumerable.Range(1, 14).Select(i => $"UPG{i:000}"), ids);
     }
 
     [Theory]
