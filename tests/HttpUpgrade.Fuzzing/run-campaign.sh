@@ -4,7 +4,7 @@
 #   tests/HttpUpgrade.Fuzzing/run-campaign.sh [-d SECONDS] [-j JOBS] [-t MS] [-o DIR] [--install] [HARNESS...]
 #
 #   -d SECONDS  how long each harness runs (default 3600: the 1-hour campaign)
-#   -j JOBS     harnesses run at once, one afl-fuzz each (default 1; at most one per core is useful)
+#   -j JOBS     harnesses run at once, one afl-fuzz each (default 1; with more than the cores they share them)
 #   -t MS       per-input timeout: an input that runs longer is a hang (default 2000; the first input of a new child
 #               process includes the runtime's start-up)
 #   -o DIR      where the instrumented build and the findings go (default artifacts/fuzzing, ignored by git)
@@ -61,6 +61,8 @@ sharpfuzz "$bin/HttpUpgrade.dll"
 # afl-fuzz checks that its target binary is instrumented; here the target is the dotnet host, and SharpFuzz reports
 # coverage through AFL's shared memory itself.
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
+# More campaigns than cores share them instead of failing to find a free one.
+export AFL_NO_AFFINITY=1
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 campaign() {
