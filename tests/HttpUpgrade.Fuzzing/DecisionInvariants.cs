@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace HttpUpgrade.Fuzzing;
@@ -178,6 +179,14 @@ public static class DecisionInvariants
         if (!condition)
         {
             throw Violation(decision, rule);
+        }
+    }
+
+    private static void Require(bool condition, UpgradeDecision decision, [InterpolatedStringHandlerArgument(nameof(condition))] ref RuleMessage rule)
+    {
+        if (!condition)
+        {
+            throw Violation(decision, rule.ToStringAndClear());
         }
     }
 

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Net.WebSockets;
 
+using static HttpUpgrade.Fuzzing.Rule;
+
 namespace HttpUpgrade.Fuzzing;
 
 /// <summary>What must hold of every permessage-deflate answer (RFC 7692 §7).</summary>
@@ -79,11 +81,4 @@ public static class DeflateInvariants
         Require(!offer.HasClientMaxWindowBits || offer.ClientMaxWindowBits is >= 9 and <= 15, $"'{element}' read with client window {offer.ClientMaxWindowBits}");
     }
 
-    private static void Require(bool condition, string rule)
-    {
-        if (!condition)
-        {
-            throw new InvariantViolationException(rule);
-        }
-    }
 }
