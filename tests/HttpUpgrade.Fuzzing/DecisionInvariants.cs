@@ -62,8 +62,13 @@ public static class DecisionInvariants
         UpgradeRegistration registration = decision.Registration ?? throw Violation(decision, "an accepted decision names no registration");
         Require(decision.Reason == UpgradeReason.None && decision.Body.Length == 0, decision, "an accepted decision has a reason or a body");
 
-        // Neither an upgrade (RFC 9110 §7.8) nor an extended CONNECT carries an expectation the server met.
-        Require(head.Lines(UpgradeRequestHeader.Expect).Count == 0, decision, "accepted a request with Expect");
+        // RFC 9110 §10.1.1: the only expectation an upgrade without content meets is 100-continue.
+        Require(
+            head.Lines(UpgradeRequestHeader.Expect).SelectMany(static line => line.Split(','))
+                .Select(static element => element.Trim(' ', '\t'))
+                .All(static element => element.Length == 0 || element.Equals("100-continue", System.StringComparison.OrdinalIgnoreCase)),
+            decision,
+            "accepted a request with an expectation other than 100-continue");
 
         if (decision.IsExtendedConnect)
         {

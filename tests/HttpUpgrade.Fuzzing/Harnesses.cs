@@ -54,7 +54,7 @@ public static class Harnesses
         foreach (int maxOffers in (ReadOnlySpan<int>)[1, 8, 64])
         {
             UpgradeListStatus status = UpgradeHeaders.ValidateUpgrade(request, maxOffers, out int count);
-            (UpgradeListStatus expected, int expectedCount) = ValidateUpgrade(elements, maxOffers);
+            (UpgradeListStatus expected, int expectedCount) = ValidateUpgrade(elements, EmptyElements(lines), maxOffers);
             Require(status == expected && count == expectedCount, $"Upgrade validation with {maxOffers} offers: {status}/{count}, expected {expected}/{expectedCount}");
         }
 
@@ -210,7 +210,27 @@ public static class Harnesses
         return elements;
     }
 
-    private static (UpgradeListStatus Status, int Count) ValidateUpgrade(List<string> elements, int maxOffers)
+    // RFC 9110 §5.6.1: the empty elements a reader skips: every part of a line that is only whitespace, except nothing at
+    // all after the line's last comma (or an empty line), which ends the line rather than making an element.
+    private static int EmptyElements(IReadOnlyList<string> lines)
+    {
+        int empty = 0;
+        foreach (string line in lines)
+        {
+            string[] parts = line.Split(',');
+            for (int i = 0; i < parts.Length; i++)
+            {
+                if (parts[i].Trim(' ', '\t').Length == 0 && !(parts[i].Length == 0 && i == parts.Length - 1))
+                {
+                    empty++;
+                }
+            }
+        }
+
+        return empty;
+    }
+
+    private static (UpgradeListStatus Status, int Count) ValidateUpgrade(List<string> elements, int emptyElements, int maxOffers)
     {
         int count = 0;
         foreach (string element in elements)
@@ -226,7 +246,8 @@ public static class Harnesses
             }
         }
 
-        return (UpgradeListStatus.Valid, count);
+        // RFC 9110 §5.6.1 asks for a "reasonable number" of empty elements: no more than offers are read.
+        return (emptyElements > maxOffers ? UpgradeListStatus.TooMany : UpgradeListStatus.Valid, count);
     }
 
     /// <summary>RFC 9110 §5.6.2 and §5.6.3, against the naive twins.</summary>
