@@ -107,12 +107,19 @@ for harness in "${harnesses[@]}"; do
   fi
 done
 
-# Replay what was found, outside afl-fuzz: each input once, with the exception it raises.
+# Replay what was found, outside afl-fuzz: each input once, with the exception it raises and how long it took. An
+# input that passes quickly here was a casualty of the machine (a load spike past -t), or of the child restarted
+# after a hang: the run after a hang can be reported as a crash.
 for harness in "${harnesses[@]}"; do
   for input in "$out/$harness"/default/crashes/id:* "$out/$harness"/default/hangs/id:*; do
     [ -f "$input" ] || continue
     echo "--- $harness: $input"
-    timeout 60 dotnet "$bin/HttpUpgrade.Fuzzing.dll" "$harness" < "$input" 2>&1 | head -n 30 || true
+    start=$(date +%s%N)
+    if timeout 60 dotnet "$bin/HttpUpgrade.Fuzzing.dll" "$harness" < "$input" > "$out/replay.txt" 2>&1; then
+      echo "passes when replayed ($(( ($(date +%s%N) - start) / 1000000 )) ms with the runtime's start-up)"
+    else
+      head -n 30 "$out/replay.txt"
+    fi
   done
 done
 
