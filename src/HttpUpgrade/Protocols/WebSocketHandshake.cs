@@ -1,6 +1,4 @@
 using System;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace HttpUpgrade;
 
@@ -57,11 +55,8 @@ public static class WebSocketHandshake
     /// <summary>The accept computation for a key the caller has already validated with <see cref="IsValidKey"/>.</summary>
     internal static void ComputeAcceptUnchecked(ReadOnlySpan<char> key, Span<char> destination)
     {
-        Span<byte> input = stackalloc byte[KeyLength + KeyGuid.Length];
-        Encoding.ASCII.GetBytes(key, input);
-        "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"u8.CopyTo(input.Slice(KeyLength));
-        Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
-        SHA1.HashData(input, hash);
+        Span<byte> hash = stackalloc byte[20];
+        WebSocketAcceptHash.Compute(key, hash);
         Convert.TryToBase64Chars(hash, destination, out _);
     }
 
