@@ -26,7 +26,7 @@ public sealed partial class UpgradeProtocolGenerator
         public static AssemblyModel ParseAssembly(Compilation compilation)
         {
             string assemblyName = compilation.AssemblyName ?? string.Empty;
-            WellKnownTypes types = WellKnownTypes.Create(compilation);
+            WellKnownTypes types = WellKnownTypes.GetOrCreate(compilation);
             return new AssemblyModel(
                 assemblyName,
                 ToIdentifier(assemblyName),
@@ -66,7 +66,7 @@ public sealed partial class UpgradeProtocolGenerator
         {
             // The contracts are resolved from the attribute's own compilation; the model keeps none of them.
             if (context.TargetSymbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type ||
-                DeclaredHandler.Read(type, WellKnownTypes.Create(context.SemanticModel.Compilation), cancellationToken) is not { } handler ||
+                DeclaredHandler.Read(type, WellKnownTypes.GetOrCreate(context.SemanticModel.Compilation), cancellationToken) is not { } handler ||
                 !handler.IsUsable)
             {
                 return null;

@@ -1,5 +1,6 @@
 // Linked into the generator and the analyzers: every type either of them looks for is named here once, and resolved at
 // most once per compilation.
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 
@@ -31,7 +32,8 @@ internal enum WellKnownType
 /// <summary>
 /// The <see cref="WellKnownType"/>s as one compilation sees them (<see cref="CompilationExtensions.GetBestTypeByMetadataName"/>),
 /// each resolved on first use and then kept. An analyzer creates one in its compilation-start action and shares it
-/// across the concurrent callbacks of that compilation; the generator creates one per handler class it reads.
+/// across the concurrent callbacks of that compilation; the generator's transforms, which run once per handler class
+/// with no shared state of their own, share one per compilation through <see cref="GetOrCreate"/>.
 /// </summary>
 internal sealed class WellKnownTypes
 {
@@ -66,7 +68,17 @@ internal sealed class WellKnownTypes
 
     private WellKnownTypes(Compilation compilation) => _compilation = compilation;
 
+    // Keyed weakly by compilation, so a compilation the compiler or the IDE has dropped takes its lookups with it.
+    private static readonly ConditionalWeakTable<Compilation, WellKnownTypes> s_byCompilation = new();
+    private static readonly ConditionalWeakTable<Compilation, WellKnownTypes>.CreateValueCallback s_create = static compilation => new(compilation);
+
     public static WellKnownTypes Create(Compilation compilation) => new(compilation);
+
+    /// <summary>
+    /// The instance for <paramref name="compilation"/>, shared by every caller that passes the same compilation: each
+    /// type is then looked up across the references once per compilation rather than once per handler class.
+    /// </summary>
+    public static WellKnownTypes GetOrCreate(Compilation compilation) => s_byCompilation.GetValue(compilation, s_create);
 
     /// <summary>The metadata name <paramref name="type"/> stands for.</summary>
     public static string MetadataName(WellKnownType type) => s_metadataNames[(int)type];
