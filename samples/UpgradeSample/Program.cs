@@ -15,7 +15,7 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(li
     listen.UseTlsUpgrade(SampleCertificate.ForLocalhost());   // RFC 2817: Upgrade: TLS/1.2 on the cleartext port
     listen.UseH2cUpgrade();                                   // RFC 7540 §3.2: Upgrade: h2c, and HTTP/2 by prior knowledge
 }));
-builder.Services.AddSingleton<ChatRoom>();
+builder.Services.AddChatRoom(builder.Configuration);   // and, with Chat:Redis set, a Redis backplane across instances
 builder.Services.AddUpgradeHandlers();      // generated: registers ChatHandler and EchoHandler, and (AddHttpUpgrade) connection upgrades
 var app = builder.Build();
 
