@@ -26,14 +26,32 @@ public sealed class BackplaneFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Redis = await RedisServer.StartAsync();
-        Task<SampleInstance> a = SampleInstance.StartAsync("A", "Chat:Redis=" + Redis.Configuration);
-        Task<SampleInstance> b = SampleInstance.StartAsync("B", "Chat:Redis=" + Redis.Configuration);
-        A = await a;
-        B = await b;
-        await A.WaitForLogAsync("Chat backplane: subscribed", Patience);
-        await B.WaitForLogAsync("Chat backplane: subscribed", Patience);
-        Nginx = await NginxProxy.StartAsync(A.Port, B.Port);
+        try
+        {
+            Redis = await RedisServer.StartAsync();
+            Task<SampleInstance> a = SampleInstance.StartAsync("A", "Chat:Redis=" + Redis.Configuration);
+            Task<SampleInstance> b = SampleInstance.StartAsync("B", "Chat:Redis=" + Redis.Configuration);
+            try
+            {
+                await Task.WhenAll(a, b);
+            }
+            finally
+            {
+                // Whichever started is stopped by DisposeAsync below if the other did not.
+                A = a.IsCompletedSuccessfully ? a.Result : null!;
+                B = b.IsCompletedSuccessfully ? b.Result : null!;
+            }
+
+            await A.WaitForLogAsync("Chat backplane: subscribed", Patience);
+            await B.WaitForLogAsync("Chat backplane: subscribed", Patience);
+            Nginx = await NginxProxy.StartAsync(A.Port, B.Port);
+        }
+        catch
+        {
+            // No process outlives a failed start.
+            await DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>
@@ -65,11 +83,13 @@ public sealed class BackplaneFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Stops nginx, the instances and Redis; safe to call again (after a failed start, xunit may call it too).</summary>
     public async Task DisposeAsync()
     {
         if (Nginx is not null)
         {
             await Nginx.DisposeAsync();
+            Nginx = null!;
         }
 
         foreach (SampleInstance? instance in new[] { A, B })
@@ -81,9 +101,11 @@ public sealed class BackplaneFixture : IAsyncLifetime
             }
         }
 
+        A = B = null!;
         if (Redis is not null)
         {
             await Redis.DisposeAsync();
+            Redis = null!;
         }
     }
 }

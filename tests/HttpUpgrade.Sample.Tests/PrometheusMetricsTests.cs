@@ -63,8 +63,11 @@ public sealed class PrometheusMetricsTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await _sample.StopAsync();
-        _sample.Dispose();
+        if (_sample is not null)
+        {
+            await _sample.StopAsync();
+            _sample.Dispose();
+        }
     }
 
     /// <summary>One sample line of <paramref name="metric"/> has every label and <paramref name="value"/> (a timestamp may follow).</summary>

@@ -26,18 +26,25 @@ public sealed class NginxProxy : IAsyncDisposable
 
     public static async Task<NginxProxy> StartAsync(int instanceA, int instanceB)
     {
-        var proxy = new NginxProxy(FreePort.Next());
-        try
+        for (int attempt = 1; ; attempt++)
         {
-            await proxy.StartProcessAsync(instanceA, instanceB);
+            var proxy = new NginxProxy(FreePort.Next());
+            try
+            {
+                await proxy.StartProcessAsync(instanceA, instanceB);
+                return proxy;
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+                // Another program took the free port first (nginx exits on bind() failure): another port.
+                await proxy.DisposeAsync();
+            }
+            catch
+            {
+                await proxy.DisposeAsync();
+                throw;
+            }
         }
-        catch
-        {
-            await proxy.DisposeAsync();
-            throw;
-        }
-
-        return proxy;
     }
 
     private async Task StartProcessAsync(int instanceA, int instanceB)

@@ -26,9 +26,20 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync()
     {
-        var server = new RedisServer(FreePort.Next());
-        await server.StartProcessAsync();
-        return server;
+        for (int attempt = 1; ; attempt++)
+        {
+            var server = new RedisServer(FreePort.Next());
+            try
+            {
+                await server.StartProcessAsync();
+                return server;
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+                // Another program took the free port first (redis-server exits on "Address already in use"): another port.
+                await server.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>Kills redis-server (SIGKILL: no goodbye to its clients), then starts a fresh one on the same port.</summary>
@@ -56,7 +67,15 @@ public sealed class RedisServer : IAsyncDisposable
             ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
              "--save", "", "--appendonly", "no", "--dir", _directory, "--daemonize", "no"],
             _directory);
-        await _process.WaitForLineAsync("Ready to accept connections", s_startTimeout);
+        try
+        {
+            await _process.WaitForLineAsync("Ready to accept connections", s_startTimeout);
+        }
+        catch
+        {
+            await KillAsync();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
