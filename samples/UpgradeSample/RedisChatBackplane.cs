@@ -83,6 +83,12 @@ public sealed partial class RedisChatBackplane : BackgroundService
         await using ConnectionMultiplexer redis = await ConnectionMultiplexer.ConnectAsync(_options);
         redis.ConnectionFailed += OnConnectionFailed;
         redis.ConnectionRestored += OnConnectionRestored;
+        if (!redis.IsConnected)
+        {
+            // A failed first connection raises no ConnectionFailed event: say here that the instance is on its own for now.
+            Log.NotReachableYet(_logger, _options.ToString(includePassword: false));
+        }
+
         try
         {
             ISubscriber subscriber = redis.GetSubscriber();
@@ -188,6 +194,9 @@ public sealed partial class RedisChatBackplane : BackgroundService
 
         [LoggerMessage(6, LogLevel.Warning, "Chat backplane: a message was not published on '{Channel}', so other instances miss it ({Reason})", EventName = "PublishFailed")]
         public static partial void PublishFailed(ILogger logger, string channel, string reason);
+
+        [LoggerMessage(8, LogLevel.Warning, "Chat backplane: Redis ({Configuration}) is not reachable yet; this instance's members chat among themselves until it is", EventName = "NotReachableYet")]
+        public static partial void NotReachableYet(ILogger logger, string configuration);
 
         [LoggerMessage(7, LogLevel.Debug, "Chat backplane: ignored a message on '{Channel}' that no instance of this sample published", EventName = "ForeignMessageIgnored")]
         public static partial void ForeignMessageIgnored(ILogger logger, string channel);

@@ -42,6 +42,9 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
+    /// <summary>A free port for a redis-server that is not started yet (<see cref="StartProcessAsync"/> starts it).</summary>
+    public static RedisServer NotStarted() => new(FreePort.Next());
+
     /// <summary>Kills redis-server (SIGKILL: no goodbye to its clients), then starts a fresh one on the same port.</summary>
     public async Task RestartAsync(TimeSpan downtime)
     {
