@@ -9,13 +9,15 @@ namespace UpgradeSample;
 
 /// <summary>
 /// One chat room shared by every WebSocket connection: each text message a member sends is broadcast to every member,
-/// the sender included.
+/// the sender included. With a backplane (<see cref="RedisChatBackplane"/>), the room spans several instances of the
+/// app: members' messages are also handed to the backplane, and messages from other instances are delivered here.
 /// </summary>
 public sealed class ChatRoom
 {
     private const int MaxMessageBytes = 64 * 1024;
 
     private readonly ConcurrentDictionary<Member, byte> _members = new();
+    private Channel<byte[]>? _relay;
 
     /// <summary>Runs one member's session until the client closes the connection.</summary>
     public async Task JoinAsync(WebSocket socket, CancellationToken aborted)
@@ -75,7 +77,35 @@ public sealed class ChatRoom
         }
     }
 
+    /// <summary>
+    /// From now on, every message a member of this instance sends is also written, in the order the room received
+    /// them, to the returned reader, for a backplane to carry to the other instances. Call it once, before members join.
+    /// </summary>
+    /// <param name="capacity">Messages kept while the backplane cannot keep up (its server is down); past that the oldest is dropped.</param>
+    public ChannelReader<byte[]> RelayToOtherInstances(int capacity)
+    {
+        var relay = Channel.CreateBounded<byte[]>(
+            new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        if (Interlocked.CompareExchange(ref _relay, relay, null) is not null)
+        {
+            throw new InvalidOperationException("This chat room already relays its messages to a backplane.");
+        }
+
+        return relay.Reader;
+    }
+
+    /// <summary>Delivers a message that a member of another instance sent to every member of this instance.</summary>
+    public void DeliverFromOtherInstance(byte[] message) => DeliverLocally(message);
+
     private void Broadcast(byte[] message)
+    {
+        // Members here get it at once, whether or not the backplane is up: the room keeps working on one instance
+        // while Redis is away. The backplane's own echo of this message is skipped by instance id, not delivered twice.
+        DeliverLocally(message);
+        Volatile.Read(ref _relay)?.Writer.TryWrite(message);
+    }
+
+    private void DeliverLocally(byte[] message)
     {
         foreach (Member member in _members.Keys)
         {

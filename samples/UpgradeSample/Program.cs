@@ -15,8 +15,14 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(li
     listen.UseTlsUpgrade(SampleCertificate.ForLocalhost());   // RFC 2817: Upgrade: TLS/1.2 on the cleartext port
     listen.UseH2cUpgrade();                                   // RFC 7540 §3.2: Upgrade: h2c, and HTTP/2 by prior knowledge
 }));
-builder.Services.AddSingleton<ChatRoom>();
+builder.Services.AddChatRoom(builder.Configuration);   // and, with Chat:Redis set, a Redis backplane across instances
 builder.Services.AddUpgradeHandlers();      // generated: registers ChatHandler and EchoHandler, and (AddHttpUpgrade) connection upgrades
+bool metrics = PrometheusMetrics.IsEnabled(builder.Configuration);   // Metrics:Prometheus=true
+if (metrics)
+{
+    builder.Services.AddPrometheusMetrics();
+}
+
 var app = builder.Build();
 
 app.UseDefaultFiles();                      // "/" serves wwwroot/index.html, a chat page that opens a WebSocket to /chat
@@ -36,6 +42,11 @@ app.MapGet("/about", (HttpRequest request) => $"""
 app.MapUpgrade("/chat", options => options.Negotiation.WebSocketDeflate = new WebSocketDeflateOptions());
 app.MapGet("/account", (HttpRequest request) => $"Your account, over {(request.IsHttps ? "TLS" : "plain HTTP")} ({request.Protocol}).\n")
     .RequireTlsUpgrade();                   // plain requests get 426 Upgrade: TLS/1.2, HTTP/1.1
+if (metrics)
+{
+    app.MapPrometheusMetrics();             // GET /metrics: the httpupgrade.* instruments in Prometheus text format
+}
+
 app.Run();
 
 [UpgradeProtocol("websocket", Versions = "13", SubProtocols = "chat.v2, chat.v1")]
