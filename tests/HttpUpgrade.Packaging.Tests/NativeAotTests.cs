@@ -1,7 +1,5 @@
 using System;
 using System.IO;
-using System.Linq;
-using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using HttpUpgrade.Packaging.Tests.Infrastructure;
 using HttpUpgrade.Testing;
@@ -15,7 +13,7 @@ namespace HttpUpgrade.Packaging.Tests;
 /// native binary completes a WebSocket and a raw upgrade.
 /// </summary>
 [Collection(DotnetCollection.Name)]
-public sealed partial class NativeAotTests(ITestOutputHelper log)
+public sealed class NativeAotTests(ITestOutputHelper log)
 {
     private static readonly TimeSpan s_publishTimeout = TimeSpan.FromMinutes(20);
 
@@ -32,27 +30,7 @@ public sealed partial class NativeAotTests(ITestOutputHelper log)
             s_publishTimeout);
         log.WriteLine($"dotnet publish (NativeAOT): {publish.Duration.TotalSeconds:F0} s");
 
-        Assert.True(publish.ExitCode == 0, "dotnet publish failed:\n" + publish.Output);
-        string[] warnings = TrimOrAotWarning().Matches(publish.Output).Select(m => m.Value).Distinct().ToArray();
-        Assert.True(warnings.Length == 0, $"{string.Join(", ", warnings)} in:\n{publish.Output}");
-        Assert.Contains("Generating native code", publish.Output, StringComparison.Ordinal);
-
-        string binary = Path.Combine(publishDirectory, OperatingSystem.IsWindows() ? "UpgradeSample.exe" : "UpgradeSample");
-        Assert.True(File.Exists(binary), $"No native binary in {publishDirectory}.");
-        Assert.False(File.Exists(Path.Combine(publishDirectory, "UpgradeSample.dll")), "The publish output holds IL, not a native binary.");
-
-        await using ServerProcess server = await ServerProcess.StartAsync(binary, publishDirectory);
-
-        (string? subProtocol, string message) = await UpgradeClient.WebSocketAsync(server.Address, "/chat", "chat.v1", send: "hello, room");
-        Assert.Equal("chat.v1", subProtocol);
-        Assert.Equal("hello, room", message);
-
-        (string head, string body) = await UpgradeClient.RawAsync(server.Address, "/chat", "echo/1", "raw bytes after the head");
-        Assert.StartsWith("HTTP/1.1 101 Switching Protocols", head, StringComparison.Ordinal);
-        Assert.Contains("Upgrade: echo/1", head, StringComparison.OrdinalIgnoreCase);
-        Assert.Equal("raw bytes after the head", body);
+        string binary = NativeAotApp.AssertPublished(publish, publishDirectory, "UpgradeSample");
+        await NativeAotApp.AssertChatAndEchoAsync(binary, publishDirectory);
     }
-
-    [GeneratedRegex(@"\bIL[23]\d{3}\b")]
-    private static partial Regex TrimOrAotWarning();
 }

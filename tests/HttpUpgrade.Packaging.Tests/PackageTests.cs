@@ -19,7 +19,7 @@ namespace HttpUpgrade.Packaging.Tests;
 /// <c>HttpUpgrade.AspNetCore</c> depends on it. A fresh app and class library built from a folder feed upgrade.
 /// </summary>
 [Collection(DotnetCollection.Name)]
-public sealed class PackageTests(PackedFeed feed, ITestOutputHelper log) : IClassFixture<PackedFeed>
+public sealed class PackageTests(PackedFeed feed, ITestOutputHelper log)
 {
     private static readonly TimeSpan s_buildTimeout = TimeSpan.FromMinutes(10);
 
@@ -29,7 +29,7 @@ public sealed class PackageTests(PackedFeed feed, ITestOutputHelper log) : IClas
     [Fact]
     public void HttpUpgradeHoldsTheRuntimeAndEveryRoslynComponent()
     {
-        log.WriteLine($"dotnet pack (both packages): {feed.PackDuration.TotalSeconds:F0} s");
+        log.WriteLine($"dotnet pack (the library's two packages and the templates): {feed.PackDuration.TotalSeconds:F0} s");
         using ZipArchive package = ZipFile.OpenRead(feed.HttpUpgradePackage);
 
         Assert.Equal(
@@ -129,25 +129,7 @@ public sealed class PackageTests(PackedFeed feed, ITestOutputHelper log) : IClas
 
     private void WriteConsumer(Workspace workspace)
     {
-        workspace.Write("NuGet.config", $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{feed.Directory}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-              <packageSourceMapping>
-                <packageSource key="local">
-                  <package pattern="HttpUpgrade" />
-                  <package pattern="HttpUpgrade.*" />
-                </packageSource>
-                <packageSource key="nuget.org">
-                  <package pattern="*" />
-                </packageSource>
-              </packageSourceMapping>
-            </configuration>
-            """);
+        workspace.Write("NuGet.config", feed.NuGetConfig());
         workspace.Write("Contoso.Greetings/Contoso.Greetings.csproj", $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>

@@ -26,7 +26,7 @@ internal sealed class Workspace : IDisposable
 
     public string Root { get; }
 
-    /// <summary>Copies what building the packages and the sample needs from the repository into <paramref name="name"/>.</summary>
+    /// <summary>Copies what building the packages, the template package and the sample needs from the repository into <paramref name="name"/>.</summary>
     public string CopyRepository(string name)
     {
         string source = RepositoryPaths.Root;
@@ -37,7 +37,7 @@ internal sealed class Workspace : IDisposable
             File.Copy(Path.Combine(source, file), Path.Combine(destination, file));
         }
 
-        foreach (string directory in new[] { "src", "generators", "analyzers", "samples" })
+        foreach (string directory in new[] { "src", "generators", "analyzers", "samples", "templates" })
         {
             CopyDirectory(Path.Combine(source, directory), Path.Combine(destination, directory));
         }
