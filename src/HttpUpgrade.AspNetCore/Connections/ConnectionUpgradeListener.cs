@@ -75,7 +75,9 @@ internal static class ConnectionUpgradeListener
 
                 // Each public listener has its own handshake timeout (HttpsConnectionAdapterOptions.HandshakeTimeout),
                 // and they share this endpoint: the upgrade middleware bounds each connection with its listener's own.
-                HandshakeTimeout = Timeout.InfiniteTimeSpan,
+                // Kestrel 10 fails every handshake with an ArgumentOutOfRangeException when this is InfiniteTimeSpan, so
+                // a day stands for "no limit of Kestrel's own".
+                HandshakeTimeout = TimeSpan.FromDays(1),
             });
             internalListen.Use(next => connection =>
             {
