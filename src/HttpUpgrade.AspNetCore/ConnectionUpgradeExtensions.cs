@@ -67,6 +67,7 @@ public static class ConnectionUpgradeListenOptionsExtensions
     /// <summary>
     /// Serves <c>Upgrade: TLS/1.x</c> with <see cref="SslServerAuthenticationOptions"/> chosen per connection by
     /// <paramref name="serverOptionsSelectionCallback"/>, as <see cref="SslStream"/> chooses them from the client's hello.
+    /// The 101 and the TLS handshake must complete within 10 seconds, Kestrel's default TLS handshake timeout.
     /// </summary>
     /// <param name="listen">The listener.</param>
     /// <param name="serverOptionsSelectionCallback">Returns the options for one handshake.</param>

@@ -285,6 +285,44 @@ public sealed class LimitsTests
     }
 
     [Fact]
+    public async Task MaxRequestHeadersTotalSize_RefusesAnOversizedHeadBeforeMapUpgradeRuns()
+    {
+        await using LimitsApp server = await LimitsApp.StartAsync(
+            app => app.MapUpgrade("/ws"),
+            kestrel => kestrel.Limits.MaxRequestHeadersTotalSize = 4096);
+
+        await using RawConnection connection = await RawConnection.OpenAsync(server.Port);
+        await connection.SendAsync($"GET /ws?id=big HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: park/1\r\nX-Big: {new string('a', 8192)}\r\n\r\n");
+
+        Assert.Equal(431, (await connection.ReadHeadAsync()).StatusCode);
+        Assert.Equal(0, server.Constructions);
+        Assert.DoesNotContain(server.Logs.Entries, entry => entry.Category == "HttpUpgrade.AspNetCore");
+    }
+
+    [Fact]
+    public async Task KestrelsServerWideUpgradeLimit_CountsTlsUpgradesToo_AndTheyGet503()
+    {
+        // The limit is the server's: a WebSocket-style upgrade on MapUpgrade takes the only slot, and a TLS upgrade on
+        // the same server is then refused before anything is written.
+        using X509Certificate2 certificate = ConnectionUpgradeFixture.CreateCertificate();
+        await using LimitsApp server = await LimitsApp.StartAsync(
+            app => app.MapUpgrade("/ws"),
+            kestrel => kestrel.Limits.MaxConcurrentUpgradedConnections = 1,
+            listen: listen => listen.UseTlsUpgrade(certificate));
+
+        await using RawConnection first = await server.UpgradeAsync("ws", "first");
+        await using RawConnection tls = await RawConnection.OpenAsync(server.Port);
+        await tls.SendAsync("GET /who HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: TLS/1.2\r\n\r\n");
+        RawResponseHead head = await tls.ReadHeadAsync();
+
+        Assert.Equal(503, head.StatusCode);
+        Assert.Equal(["close"], head.Values("Connection"));
+        Assert.Equal("The server could not switch protocols; try again later.\n", await tls.ReadBodyAsync(head));
+        Assert.Empty(await tls.ReadToEndAsync());
+        first.Reset();
+    }
+
+    [Fact]
     public async Task TlsUpgrade_AClientThatSendsNothingAfterThe101_IsCutByTheListenersHandshakeTimeout()
     {
         using X509Certificate2 certificate = ConnectionUpgradeFixture.CreateCertificate();
