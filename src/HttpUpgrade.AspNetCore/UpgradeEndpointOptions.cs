@@ -4,8 +4,9 @@ using System.Threading;
 namespace HttpUpgrade.AspNetCore;
 
 /// <summary>
-/// Settings of one endpoint mapped with <c>MapUpgrade</c>: how the handshake is negotiated (<see cref="Negotiation"/>)
-/// and how upgraded connections are kept and closed. These are named options, named after the route pattern, so
+/// Settings of one endpoint mapped with <c>MapUpgrade</c>: how the handshake is negotiated (<see cref="Negotiation"/>),
+/// its limits (<see cref="HandshakeTimeout"/>, <see cref="MaxConcurrentConnections"/>), and how upgraded connections are
+/// kept and closed. These are named options, named after the route pattern, so
 /// <c>services.Configure&lt;UpgradeEndpointOptions&gt;("/chat", ...)</c> sets one endpoint and
 /// <c>services.ConfigureAll&lt;UpgradeEndpointOptions&gt;(...)</c> every one; the delegate passed to <c>MapUpgrade</c>
 /// runs last.
