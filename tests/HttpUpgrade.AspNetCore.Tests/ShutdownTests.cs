@@ -145,12 +145,12 @@ public sealed class ShutdownTests
     [Fact]
     public async Task HostShutdown_WithAnInfiniteCloseTimeout_EndsHandlersBeforeKestrelHasToAbortThem()
     {
-        // CloseTimeout says "wait for the client forever", the host says "stop within 2 s". A handler waiting on a client
-        // that never answers the 1001 is cancelled at three quarters of the host's timeout, so the connection ends
+        // CloseTimeout says "wait for the client forever", the host says "stop within 4 s". A handler waiting on a client
+        // that never answers the 1001 is cancelled at three quarters of the host's timeout (3 s), so the connection ends
         // gracefully and Kestrel never has to abort it.
         var journal = new HandlerJournal();
         var logs = new RecordingLoggerProvider();
-        (WebApplication app, int port) = await StartAsync(journal, closeTimeout: Timeout.InfiniteTimeSpan, logs: logs, hostShutdownTimeout: TimeSpan.FromSeconds(2));
+        (WebApplication app, int port) = await StartAsync(journal, closeTimeout: Timeout.InfiniteTimeSpan, logs: logs, hostShutdownTimeout: TimeSpan.FromSeconds(4));
 
         await using RawConnection connection = await RawConnection.OpenAsync(port);
         await connection.SendAsync(
