@@ -90,6 +90,49 @@ public sealed class LimitsTests
             rule);
 
     [Fact]
+    public async Task HandshakeDeadline_ThatExpires_RunsItsActionOnce_AndCannotCompleteAfterwards()
+    {
+        int expirations = 0;
+        var expired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using HandshakeDeadline deadline = HandshakeDeadline.Start(TimeSpan.FromMilliseconds(10), _ =>
+        {
+            Interlocked.Increment(ref expirations);
+            expired.SetResult();
+        }, null);
+
+        await expired.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(deadline.HasExpired);
+        Assert.False(deadline.TryComplete());
+        Assert.False(deadline.TryComplete());
+        Assert.Equal(1, expirations);
+    }
+
+    [Fact]
+    public void HandshakeDeadline_ThatCompletes_NeverExpires()
+    {
+        int expirations = 0;
+        using HandshakeDeadline deadline = HandshakeDeadline.Start(TimeSpan.FromMilliseconds(100), _ => Interlocked.Increment(ref expirations), null);
+        if (deadline.TryComplete())
+        {
+            // Completed first: the timer is gone, so the action never runs, even well past its time.
+            Thread.Sleep(300);
+            Assert.Equal(0, expirations);
+            Assert.False(deadline.HasExpired);
+            Assert.True(deadline.TryComplete());
+        }
+        else
+        {
+            // The timer won the race (a thread descheduled for 100 ms on a loaded machine): then it, and only it, ran.
+            Assert.True(deadline.HasExpired);
+            Assert.Equal(1, expirations);
+        }
+
+        using HandshakeDeadline infinite = HandshakeDeadline.Start(Timeout.InfiniteTimeSpan, _ => Interlocked.Increment(ref expirations), null);
+        Assert.True(infinite.TryComplete());
+        Assert.False(infinite.HasExpired);
+    }
+
+    [Fact]
     public async Task OverTheCap_Answers503WithRetryAfterAndClose_BeforeTheHandlerIsCreated()
     {
         await using LimitsApp server = await LimitsApp.StartAsync(app => app.MapUpgrade("/capped", options =>
