@@ -143,6 +143,42 @@ public sealed class ShutdownTests
     }
 
     [Fact]
+    public async Task AnUpgradeWhoseHeadEndsWhileTheHostStops_IsAnswered503_OnAConnectionOpenedBefore()
+    {
+        var journal = new HandlerJournal();
+        var logs = new RecordingLoggerProvider();
+        (WebApplication app, int port) = await StartAsync(journal, closeTimeout: TimeSpan.FromSeconds(3), logs: logs);
+
+        await using RawConnection held = await RawConnection.OpenAsync(port);
+        await held.SendAsync(
+            "GET /ws?id=held HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n" +
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: test.cancel\r\n\r\n");
+        Assert.Equal(101, (await held.ReadHeadAsync()).StatusCode);
+
+        // Most of a head before the stop: Kestrel, when it stops, closes connections waiting for a request but finishes
+        // reading one it has started. Its last line arrives once the endpoint knows the host is stopping (the 1001).
+        await using RawConnection late = await RawConnection.OpenAsync(port);
+        await late.SendAsync("GET /ws?id=late HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\n");
+
+        // Kestrel reads those bytes as they arrive; the pause only makes sure it has before it is told to stop.
+        await Task.Delay(200);
+
+        Task stop = app.StopAsync();
+        byte[] close = await held.ReadExactlyAsync(4);
+        Assert.Equal(1001, (close[2] << 8) | close[3]);
+        await late.SendAsync("Upgrade: park/1\r\n\r\n");
+
+        RawResponseHead head = await late.ReadHeadAsync();
+        Assert.Equal(503, head.StatusCode);
+        Assert.Equal("The server is shutting down.\n", await late.ReadBodyAsync(head));
+        Assert.Empty(await late.ReadToEndAsync());
+
+        await stop;
+        Assert.Equal(LogLevel.Debug, (await logs.WaitForAsync("UpgradeRefusedShuttingDown", _ => true)).Level);
+        await app.DisposeAsync();
+    }
+
+    [Fact]
     public async Task HostShutdown_WithAnInfiniteCloseTimeout_EndsHandlersBeforeKestrelHasToAbortThem()
     {
         // CloseTimeout says "wait for the client forever", the host says "stop within 4 s". A handler waiting on a client
