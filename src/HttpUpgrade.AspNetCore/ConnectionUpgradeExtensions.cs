@@ -20,7 +20,8 @@ public static class ConnectionUpgradeListenOptionsExtensions
     /// <summary>
     /// Serves <c>Upgrade: TLS/1.0</c> to <c>TLS/1.3</c> (RFC 2817 §3) on this cleartext listener: the server answers 101,
     /// completes a TLS handshake with <paramref name="certificate"/> on the same connection, answers the request over TLS,
-    /// and serves the connection as HTTP/1.1 over TLS from then on (<c>Request.IsHttps</c> is true).
+    /// and serves the connection as HTTP/1.1 over TLS from then on (<c>Request.IsHttps</c> is true). The 101 and the TLS
+    /// handshake must complete within 10 seconds, Kestrel's default TLS handshake timeout, or the connection is aborted.
     /// </summary>
     /// <param name="listen">The listener, from <c>ConfigureKestrel</c> or a <c>Kestrel:Endpoints</c> endpoint.</param>
     /// <param name="certificate">The server certificate, with its private key.</param>
@@ -41,7 +42,9 @@ public static class ConnectionUpgradeListenOptionsExtensions
 
     /// <summary>
     /// Serves <c>Upgrade: TLS/1.x</c> with the TLS settings Kestrel's <c>UseHttps</c> takes: a certificate or a
-    /// <see cref="HttpsConnectionAdapterOptions.ServerCertificateSelector"/>, protocols, client certificates.
+    /// <see cref="HttpsConnectionAdapterOptions.ServerCertificateSelector"/>, protocols, client certificates, and
+    /// <see cref="HttpsConnectionAdapterOptions.HandshakeTimeout"/>, which bounds the time from the upgrade request to TLS
+    /// being established (the 101, then the TLS handshake); the connection is aborted when it expires.
     /// </summary>
     /// <param name="listen">The listener.</param>
     /// <param name="configure">Sets the TLS options; a certificate or a selector is required.</param>
@@ -58,12 +61,13 @@ public static class ConnectionUpgradeListenOptionsExtensions
             throw new InvalidOperationException("UseTlsUpgrade needs a server certificate: set ServerCertificate or ServerCertificateSelector.");
         }
 
-        return UseTlsUpgrade(listen, context => new ValueTask<SslServerAuthenticationOptions>(ToSslOptions(https, context)));
+        return UseTlsUpgrade(listen, context => new ValueTask<SslServerAuthenticationOptions>(ToSslOptions(https, context)), https.HandshakeTimeout);
     }
 
     /// <summary>
     /// Serves <c>Upgrade: TLS/1.x</c> with <see cref="SslServerAuthenticationOptions"/> chosen per connection by
     /// <paramref name="serverOptionsSelectionCallback"/>, as <see cref="SslStream"/> chooses them from the client's hello.
+    /// The 101 and the TLS handshake must complete within 10 seconds, Kestrel's default TLS handshake timeout.
     /// </summary>
     /// <param name="listen">The listener.</param>
     /// <param name="serverOptionsSelectionCallback">Returns the options for one handshake.</param>
@@ -103,11 +107,18 @@ public static class ConnectionUpgradeListenOptionsExtensions
         return listen;
     }
 
-    private static ListenOptions UseTlsUpgrade(ListenOptions listen, Func<TlsHandshakeCallbackContext, ValueTask<SslServerAuthenticationOptions>> select)
+    private static ListenOptions UseTlsUpgrade(
+        ListenOptions listen,
+        Func<TlsHandshakeCallbackContext, ValueTask<SslServerAuthenticationOptions>> select,
+        TimeSpan? handshakeTimeout = null)
     {
         if (ConnectionUpgradeListener.SettingsOf(listen, ReentryKind.Tls) is { } settings)
         {
             settings.Tls = select;
+            if (handshakeTimeout is { } timeout)
+            {
+                settings.TlsHandshakeTimeout = timeout;
+            }
         }
 
         return listen;

@@ -49,4 +49,16 @@ internal static partial class Log
 
     [LoggerMessage(15, LogLevel.Debug, "Connection {ConnectionId} was upgraded to h2c but did not send the HTTP/2 connection preface; closing it.", EventName = "H2cPrefaceInvalid")]
     public static partial void H2cPrefaceInvalid(ILogger logger, string connectionId);
+
+    [LoggerMessage(16, LogLevel.Debug, "Upgrade request for {Path} answered 503: the endpoint holds {Limit} upgraded connections, its MaxConcurrentConnections.", EventName = "ConnectionLimitReached")]
+    public static partial void ConnectionLimitReached(ILogger logger, string path, long limit);
+
+    [LoggerMessage(17, LogLevel.Debug, "Upgrade request for {Path} answered 503: the host is shutting down.", EventName = "UpgradeRefusedShuttingDown")]
+    public static partial void UpgradeRefusedShuttingDown(ILogger logger, string path);
+
+    [LoggerMessage(18, LogLevel.Debug, "The upgrade handshake for {Path} did not complete within {HandshakeTimeout}; aborting the connection.", EventName = "HandshakeTimedOut")]
+    public static partial void HandshakeTimedOut(ILogger logger, string path, TimeSpan handshakeTimeout);
+
+    [LoggerMessage(19, LogLevel.Debug, "Connection {ConnectionId} switched to TLS but did not complete the TLS handshake within {HandshakeTimeout}; aborting it.", EventName = "TlsHandshakeTimedOut")]
+    public static partial void TlsHandshakeTimedOut(ILogger logger, string connectionId, TimeSpan handshakeTimeout);
 }

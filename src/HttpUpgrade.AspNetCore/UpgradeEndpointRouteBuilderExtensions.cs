@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
 using System.Linq;
+using System.Threading;
 using HttpUpgrade;
 using HttpUpgrade.AspNetCore;
 using Microsoft.AspNetCore.Routing;
@@ -150,7 +151,8 @@ public static class UpgradeEndpointRouteBuilderExtensions
         }
 
         ILogger logger = services.GetService<ILoggerFactory>()?.CreateLogger(Log.Category) ?? NullLogger.Instance;
-        var connections = new UpgradedConnectionTracker(options.CloseTimeout, logger);
+        TimeSpan hostShutdownTimeout = services.GetService<IOptions<HostOptions>>()?.Value.ShutdownTimeout ?? Timeout.InfiniteTimeSpan;
+        var connections = new UpgradedConnectionTracker(options.CloseTimeout, hostShutdownTimeout, options.MaxConcurrentConnections, logger);
         UpgradeMetrics metrics = UpgradeMetrics.For(services);
         var endpoint = new UpgradeEndpoint(negotiator, new UpgradeHandlerRunner(negotiator, options, connections, metrics, logger), metrics, logger);
 

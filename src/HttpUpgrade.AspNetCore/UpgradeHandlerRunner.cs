@@ -25,6 +25,8 @@ internal sealed class UpgradeHandlerRunner
     private readonly TimeSpan _keepAliveInterval;
     private readonly TimeSpan _keepAliveTimeout;
     private readonly TimeSpan _closeTimeout;
+    private readonly TimeSpan _handshakeTimeout;
+    private readonly TimeSpan? _retryAfter;
 
     public UpgradeHandlerRunner(UpgradeNegotiator negotiator, UpgradeEndpointOptions options, UpgradedConnectionTracker connections, UpgradeMetrics metrics, ILogger logger)
     {
@@ -35,6 +37,8 @@ internal sealed class UpgradeHandlerRunner
         _keepAliveInterval = options.WebSocketKeepAliveInterval;
         _keepAliveTimeout = options.WebSocketKeepAliveTimeout;
         _closeTimeout = options.CloseTimeout;
+        _handshakeTimeout = options.HandshakeTimeout;
+        _retryAfter = options.ConnectionLimitRetryAfter == TimeSpan.Zero ? null : options.ConnectionLimitRetryAfter;
     }
 
     public Task RunAsync(HttpContext context, UpgradeDecision decision, long startTimestamp)
@@ -54,25 +58,49 @@ internal sealed class UpgradeHandlerRunner
         Func<UpgradeHandlerRunner, THandler, HttpContext, UpgradeDecision, Stream, Task> run)
         where THandler : class
     {
-        THandler? handler = await CreateAsync(context, decision, startTimestamp, factory);
-        if (handler is null)
+        // Everything from here to the handler getting the connection is bounded: a client that stops reading must not
+        // hold a connection slot, a handler and a half-written 101 for as long as it likes.
+        using HandshakeDeadline deadline = HandshakeDeadline.Start(_handshakeTimeout, static state => ((HttpContext)state!).Abort(), context);
+        if (!await AdmitAsync(context, decision, startTimestamp))
         {
             return;
         }
 
         try
         {
-            Stream? transport = await SwitchProtocolsAsync(context, decision, startTimestamp);
-            if (transport is not null)
+            THandler? handler = await CreateAsync(context, decision, startTimestamp, factory);
+            if (handler is null)
             {
+                return;
+            }
+
+            try
+            {
+                Stream? transport = await SwitchProtocolsAsync(context, decision, startTimestamp, deadline);
+                if (transport is null)
+                {
+                    return;
+                }
+
+                if (!deadline.TryComplete())
+                {
+                    // The timer aborted the connection while the 101 was going out: the handler never gets it.
+                    Log.HandshakeTimedOut(_logger, context.Request.Path.Value ?? "/", _handshakeTimeout);
+                    return;
+                }
+
                 _metrics.Negotiated(decision, startTimestamp);
                 using UpgradeMetrics.ActiveConnection active = _metrics.Opened(decision.Registration!.Name);
                 await run(this, handler, context, decision, transport);
             }
+            finally
+            {
+                await DisposeAsync(handler, decision.Registration!);
+            }
         }
         finally
         {
-            await DisposeAsync(handler, decision.Registration!);
+            _connections.Release();
         }
     }
 
@@ -141,25 +169,43 @@ internal sealed class UpgradeHandlerRunner
     }
 
     /// <summary>
-    /// Checks that the host can switch, then creates the handler, before the 101 goes out: a missing service must be an
-    /// honest 500, not a switch followed by a dropped connection. Null when a refusal was written instead.
+    /// Checks, before anything is created, that the host can switch, is not stopping, and has a connection slot for the
+    /// endpoint (reserved when this returns true). Otherwise writes the refusal and returns false.
     /// </summary>
-    private async ValueTask<THandler?> CreateAsync<THandler>(HttpContext context, UpgradeDecision decision, long startTimestamp, Func<IServiceProvider, THandler> factory)
-        where THandler : class
+    private async ValueTask<bool> AdmitAsync(HttpContext context, UpgradeDecision decision, long startTimestamp)
     {
         if (!CanSwitchProtocols(context, decision))
         {
             Log.ServerCannotUpgrade(_logger, context.Request.Path.Value ?? "/");
             await RefuseAsync(context, decision, UpgradeReason.HostCannotUpgrade, startTimestamp);
-            return null;
+            return false;
         }
 
         if (_connections.IsStopping)
         {
+            Log.UpgradeRefusedShuttingDown(_logger, context.Request.Path.Value ?? "/");
             await RefuseAsync(context, decision, UpgradeReason.ShuttingDown, startTimestamp);
-            return null;
+            return false;
         }
 
+        if (!_connections.TryReserve())
+        {
+            // RFC 9110 §15.6.4: overloaded for now; the handler is never constructed, so a flood costs no app resources.
+            Log.ConnectionLimitReached(_logger, context.Request.Path.Value ?? "/", _connections.Limit);
+            await RefuseAsync(context, decision, UpgradeReason.ConnectionLimitReached, startTimestamp, _retryAfter);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Creates the handler before the 101 goes out: a missing service must be an honest 500, not a switch followed by a
+    /// dropped connection. Null when a refusal was written instead.
+    /// </summary>
+    private async ValueTask<THandler?> CreateAsync<THandler>(HttpContext context, UpgradeDecision decision, long startTimestamp, Func<IServiceProvider, THandler> factory)
+        where THandler : class
+    {
         try
         {
             return factory(context.RequestServices);
@@ -174,9 +220,9 @@ internal sealed class UpgradeHandlerRunner
         }
     }
 
-    private Task RefuseAsync(HttpContext context, UpgradeDecision decision, UpgradeReason reason, long startTimestamp)
+    private Task RefuseAsync(HttpContext context, UpgradeDecision decision, UpgradeReason reason, long startTimestamp, TimeSpan? retryAfter = null)
     {
-        UpgradeDecision refusal = _negotiator.Refuse(decision, reason);
+        UpgradeDecision refusal = _negotiator.Refuse(decision, reason, retryAfter);
         _metrics.Negotiated(refusal, startTimestamp);
         return UpgradeResponseWriter.WriteAsync(context, refusal);
     }
@@ -189,7 +235,7 @@ internal sealed class UpgradeHandlerRunner
     /// Sends the decision's 101 (HTTP/1.1) or 200 (extended CONNECT) and returns the upgraded connection, or answers the
     /// refusal and returns null.
     /// </summary>
-    private async Task<Stream?> SwitchProtocolsAsync(HttpContext context, UpgradeDecision decision, long startTimestamp)
+    private async Task<Stream?> SwitchProtocolsAsync(HttpContext context, UpgradeDecision decision, long startTimestamp, HandshakeDeadline deadline)
     {
         UpgradeRegistration registration = decision.Registration!;
         UpgradeResponseWriter.SetHead(context.Response, decision);
@@ -200,6 +246,12 @@ internal sealed class UpgradeHandlerRunner
             return decision.IsExtendedConnect
                 ? await context.Features.GetRequiredFeature<IHttpExtendedConnectFeature>().AcceptAsync()
                 : await context.Features.GetRequiredFeature<IHttpUpgradeFeature>().UpgradeAsync();
+        }
+        catch (Exception) when (deadline.HasExpired)
+        {
+            // The handshake timeout aborted the connection under the flush: the client's doing, not the server's.
+            Log.HandshakeTimedOut(_logger, context.Request.Path.Value ?? "/", _handshakeTimeout);
+            return null;
         }
         catch (Exception exception)
         {

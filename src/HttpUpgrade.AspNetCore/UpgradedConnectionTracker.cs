@@ -9,10 +9,16 @@ using Microsoft.Extensions.Logging;
 namespace HttpUpgrade.AspNetCore;
 
 /// <summary>
-/// The upgraded connections of one endpoint, and their shutdown: when the host starts to stop, every open WebSocket
-/// gets a 1001 (Going Away) close frame and its handler the close timeout to finish, after which its <c>aborted</c>
-/// token is cancelled; raw handlers are cancelled at once. From then on the endpoint takes no new upgrades.
+/// The upgraded connections of one endpoint: how many it may hold (<see cref="TryReserve"/>), and their shutdown. When
+/// the host starts to stop, every open WebSocket gets a 1001 (Going Away) close frame and its handler the close timeout
+/// to finish, but never longer than three quarters of the host's shutdown timeout, after which its <c>aborted</c> token
+/// is cancelled; raw handlers are cancelled at once. From then on the endpoint takes no new upgrades.
 /// </summary>
+/// <remarks>
+/// Every path that upgrades a connection for the endpoint (<c>MapUpgrade</c>'s runner, a connection-level path) calls
+/// <see cref="IsStopping"/>, then <see cref="TryReserve"/> before it creates a handler, and <see cref="Release"/> once
+/// for each reservation when the handshake fails or the handler returns.
+/// </remarks>
 internal sealed class UpgradedConnectionTracker
 {
     private const string GoingAwayDescription = "The server is shutting down.";
@@ -20,16 +26,80 @@ internal sealed class UpgradedConnectionTracker
     private readonly ConcurrentDictionary<UpgradedConnection, byte> _open = new();
     private readonly TimeSpan _closeTimeout;
     private readonly ILogger _logger;
+    private readonly long _limit;
+    private long _reserved;
     private volatile bool _stopping;
 
-    public UpgradedConnectionTracker(TimeSpan closeTimeout, ILogger logger)
+    /// <param name="closeTimeout">How long a WebSocket handler has after the server's 1001 before its token is cancelled.</param>
+    /// <param name="hostShutdownTimeout">
+    /// The host's <c>HostOptions.ShutdownTimeout</c>, after which Kestrel aborts what is left: the close timeout is
+    /// shortened to three quarters of it, so that handlers end on their own first. Infinite when unknown.
+    /// </param>
+    /// <param name="maxConcurrentConnections">The most connections held at once; null for no limit.</param>
+    /// <param name="logger">Where close failures are logged.</param>
+    public UpgradedConnectionTracker(TimeSpan closeTimeout, TimeSpan hostShutdownTimeout, long? maxConcurrentConnections, ILogger logger)
     {
-        _closeTimeout = closeTimeout;
+        _closeTimeout = ShutdownGrace(closeTimeout, hostShutdownTimeout);
+        _limit = maxConcurrentConnections ?? long.MaxValue;
         _logger = logger;
     }
 
     /// <summary>Whether the host has started to stop.</summary>
     public bool IsStopping => _stopping;
+
+    /// <summary>The most connections held at once (<see cref="long.MaxValue"/>: no limit).</summary>
+    public long Limit => _limit;
+
+    /// <summary>Connections reserved now: handshakes admitted and handlers still running.</summary>
+    public long Reserved => Interlocked.Read(ref _reserved);
+
+    /// <summary>How long a WebSocket handler is given after the server's 1001 when the host stops.</summary>
+    public TimeSpan ShutdownCloseTimeout => _closeTimeout;
+
+    /// <summary>
+    /// Takes one of the endpoint's connection slots for a handshake about to be carried out; false, taking nothing, when
+    /// every slot is in use. Each true must be matched by one <see cref="Release"/>.
+    /// </summary>
+    public bool TryReserve()
+    {
+        // A compare-and-swap loop rather than increment-then-check, so a burst over the limit never overshoots it even
+        // for a moment (Kestrel's ResourceCounter does the same for its connection limits).
+        long reserved = Interlocked.Read(ref _reserved);
+        while (reserved < _limit)
+        {
+            long seen = Interlocked.CompareExchange(ref _reserved, reserved + 1, reserved);
+            if (seen == reserved)
+            {
+                return true;
+            }
+
+            reserved = seen;
+        }
+
+        return false;
+    }
+
+    /// <summary>Gives back a slot taken by <see cref="TryReserve"/>.</summary>
+    public void Release()
+    {
+        long reserved = Interlocked.Decrement(ref _reserved);
+        System.Diagnostics.Debug.Assert(reserved >= 0, "Released more connections than were reserved.");
+    }
+
+    /// <summary>
+    /// The close timeout, capped below the host's shutdown timeout: Kestrel aborts every connection left when that
+    /// expires, and a handler cancelled a little earlier can still finish cleanly (log, dispose, answer its client).
+    /// </summary>
+    internal static TimeSpan ShutdownGrace(TimeSpan closeTimeout, TimeSpan hostShutdownTimeout)
+    {
+        if (hostShutdownTimeout < TimeSpan.Zero)
+        {
+            return closeTimeout;
+        }
+
+        TimeSpan cap = hostShutdownTimeout * 3 / 4;
+        return closeTimeout == Timeout.InfiniteTimeSpan || closeTimeout > cap ? cap : closeTimeout;
+    }
 
     /// <summary>Registers a connection; its token is <paramref name="requestAborted"/> linked with the host's shutdown.</summary>
     public UpgradedConnection Open(WebSocket? socket, CancellationToken requestAborted)

@@ -71,6 +71,7 @@ public sealed class Http2ExtendedConnectTests(KestrelFixture server) : IClassFix
     [Theory]
     [InlineData("RFC 6455 §10.2: a cross-site Origin is 403 on HTTP/2 too", "/ws", "https://evil.example", "chat.v1", HttpStatusCode.Forbidden)]
     [InlineData("Reject (default): no subprotocol agreed is 400 on HTTP/2 too", "/ws", null, "mqtt", HttpStatusCode.BadRequest)]
+    [InlineData("RFC 9110 §15.6.4: an endpoint at its connection cap is 503 on HTTP/2 too", "/full", null, "chat.v1", HttpStatusCode.ServiceUnavailable)]
     public async Task ClientWebSocketOverHttp2_Refusals(string rule, string path, string? origin, string subProtocol, HttpStatusCode expected)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
@@ -82,6 +83,19 @@ public sealed class Http2ExtendedConnectTests(KestrelFixture server) : IClassFix
 
         await Assert.ThrowsAsync<WebSocketException>(() => client.ConnectAsync(server.Http2WebSocketUri(path), Invoker(), timeout.Token));
         Assert.True(expected == client.HttpStatusCode, $"{rule}: got {client.HttpStatusCode}.");
+    }
+
+    [Fact]
+    public async Task ClientWebSocketOverHttp2_AtTheConnectionCap_Gets503WithRetryAfter_AndNoConnectionField()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using ClientWebSocket client = Http2Client("chat.v1");
+        await Assert.ThrowsAsync<WebSocketException>(() => client.ConnectAsync(server.Http2WebSocketUri("/full"), Invoker(), timeout.Token));
+
+        // RFC 9113 §8.2.2: no connection-specific field on HTTP/2; the refusal ends the stream, not the connection.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, client.HttpStatusCode);
+        Assert.Equal("2", Assert.Single(client.HttpResponseHeaders!["Retry-After"]));
+        Assert.False(client.HttpResponseHeaders.ContainsKey("Connection"));
     }
 
     private static ClientWebSocket Http2Client(params string[] subProtocols)

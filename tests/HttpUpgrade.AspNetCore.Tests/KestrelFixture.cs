@@ -30,6 +30,7 @@ namespace HttpUpgrade.AspNetCore.Tests;
 /// <item><c>/any-origin</c>: every origin allowed; <c>/listed-only</c>: only <see cref="RfcExampleOrigin"/>, not the same origin.</item>
 /// <item><c>/echo-only</c>: <see cref="RawEchoHandler"/> alone; <c>/chat-and-echo</c>: it and <see cref="EchoWebSocketHandler"/>.</item>
 /// <item><c>/named</c>: one offer read, from options named after the pattern.</item>
+/// <item><c>/full</c>: <c>MaxConcurrentConnections</c> 0, so every upgrade is refused (503, <c>Retry-After: 2</c>).</item>
 /// </list>
 /// </summary>
 public sealed class KestrelFixture : IAsyncLifetime
@@ -116,6 +117,11 @@ public sealed class KestrelFixture : IAsyncLifetime
         app.MapUpgrade<RawEchoHandler>("/echo-only");
         app.MapUpgrade<EchoWebSocketHandler, RawEchoHandler>("/chat-and-echo");
         app.MapUpgrade("/named");
+        app.MapUpgrade("/full", options =>
+        {
+            options.MaxConcurrentConnections = 0;
+            options.ConnectionLimitRetryAfter = TimeSpan.FromSeconds(2);
+        });
     }
 
     public async Task DisposeAsync()

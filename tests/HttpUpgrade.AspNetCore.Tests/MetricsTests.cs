@@ -52,6 +52,23 @@ public sealed class MetricsTests(KestrelFixture server) : IClassFixture<KestrelF
     }
 
     [Fact]
+    public async Task AnUpgradeOverTheConnectionCap_IsCountedAs503WithItsReason()
+    {
+        Listen();
+        await using RawConnection connection = await RawConnection.OpenAsync(server.Port);
+        await connection.SendAsync("GET /full HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: echo/1\r\n\r\n");
+        RawResponseHead head = await connection.ReadHeadAsync();
+        Assert.Equal(503, head.StatusCode);
+        Assert.Equal(["2"], head.Values("Retry-After"));
+
+        Measurement negotiated = await NextAsync("httpupgrade.negotiations", m => m.Tag("httpupgrade.reason") == nameof(UpgradeReason.ConnectionLimitReached));
+        Assert.Equal("reject", negotiated.Tag("httpupgrade.outcome"));
+        Assert.Equal("503", negotiated.Tag("http.response.status_code"));
+        Measurement duration = await NextAsync("httpupgrade.handshake.duration", m => m.Tag("httpupgrade.reason") == nameof(UpgradeReason.ConnectionLimitReached));
+        Assert.InRange(duration.Value, 0, 60);
+    }
+
+    [Fact]
     public async Task AFailingHandler_IsCountedWithTheExceptionType()
     {
         Listen();

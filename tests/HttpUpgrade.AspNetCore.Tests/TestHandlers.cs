@@ -100,6 +100,9 @@ public sealed class HandlerJournal
 
     public void Record(string entry) => _events.Writer.TryWrite(entry);
 
+    /// <summary>Entries recorded and not read yet.</summary>
+    public int Count => _events.Reader.Count;
+
     /// <summary>Waits for an entry that starts with <paramref name="prefix"/>, skipping others.</summary>
     public async Task<string> WaitForAsync(string prefix, TimeSpan timeout)
     {

@@ -112,7 +112,7 @@ public static class Harnesses
 
             if (decision.Outcome == UpgradeOutcome.Accept)
             {
-                foreach (UpgradeReason reason in (ReadOnlySpan<UpgradeReason>)[UpgradeReason.HostCannotUpgrade, UpgradeReason.ShuttingDown, UpgradeReason.HandlerUnavailable, UpgradeReason.SwitchFailed])
+                foreach (UpgradeReason reason in (ReadOnlySpan<UpgradeReason>)[UpgradeReason.HostCannotUpgrade, UpgradeReason.ShuttingDown, UpgradeReason.ConnectionLimitReached, UpgradeReason.HandlerUnavailable, UpgradeReason.SwitchFailed])
                 {
                     UpgradeDecision refused = negotiator.Refuse(decision, reason);
                     Require(refused.Outcome == UpgradeOutcome.Reject && refused.Reason == reason && refused.Registration is null, $"[{name}] refusing with {reason}");

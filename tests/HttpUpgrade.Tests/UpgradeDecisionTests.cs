@@ -145,6 +145,7 @@ public sealed class UpgradeDecisionTests
     [InlineData(UpgradeReason.HandlerUnavailable, 500)]
     [InlineData(UpgradeReason.ShuttingDown, 503)]
     [InlineData(UpgradeReason.SwitchFailed, 503)]
+    [InlineData(UpgradeReason.ConnectionLimitReached, 503)]
     public void StatusCode_ComesFromTheReason(UpgradeReason reason, int statusCode)
         => Assert.Equal(statusCode, UpgradeResponses.StatusCode(reason));
 
@@ -194,7 +195,7 @@ public sealed class UpgradeDecisionTests
         Assert.Equal([new("Connection", "Upgrade"), new("Upgrade", "websocket, echo/1")], cannot.HandshakeFields());
         Assert.Null(cannot.Registration);
 
-        foreach ((UpgradeReason reason, int status) in new[] { (UpgradeReason.ShuttingDown, 503), (UpgradeReason.HandlerUnavailable, 500), (UpgradeReason.SwitchFailed, 503) })
+        foreach ((UpgradeReason reason, int status) in new[] { (UpgradeReason.ShuttingDown, 503), (UpgradeReason.ConnectionLimitReached, 503), (UpgradeReason.HandlerUnavailable, 500), (UpgradeReason.SwitchFailed, 503) })
         {
             UpgradeDecision refused = Negotiator.Refuse(accepted, reason);
             Expect.Decision(reason.ToString(), refused, UpgradeOutcome.Reject, status, reason);
@@ -204,6 +205,40 @@ public sealed class UpgradeDecisionTests
 
         Assert.Throws<ArgumentOutOfRangeException>(() => Negotiator.Refuse(accepted, UpgradeReason.InvalidHost));
         Assert.Throws<ArgumentException>(() => Negotiator.Refuse(Negotiator.Negotiate(new TestRequest()), UpgradeReason.ShuttingDown));
+    }
+
+    [Fact]
+    public void ConnectionLimitReached_Is503WithRetryAfterInWholeSeconds_AndClosesTheConnection()
+    {
+        UpgradeDecision accepted = Negotiator.Negotiate(TestRequest.WebSocket().With(UpgradeRequestHeader.SecWebSocketProtocol, "chat"));
+
+        // RFC 9110 §10.2.3: delay-seconds is a whole number; 2.1 s is rounded up so the client never comes back early.
+        UpgradeDecision refused = Negotiator.Refuse(accepted, UpgradeReason.ConnectionLimitReached, TimeSpan.FromSeconds(2.1));
+        Expect.Decision("RFC 9110 §15.6.4: an overloaded endpoint answers 503", refused, UpgradeOutcome.Reject, 503, UpgradeReason.ConnectionLimitReached);
+        Assert.Equal(TimeSpan.FromSeconds(3), refused.RetryAfter);
+        Assert.Equal(
+            ["Connection", "Retry-After", "Content-Type", "Content-Length"],
+            refused.ResponseFields.Select(field => field.Key).ToArray());
+        Assert.Equal("close", refused.ResponseFields.Single(field => field.Key == "Connection").Value);
+        Assert.Equal("3", refused.ResponseFields.Single(field => field.Key == "Retry-After").Value);
+        Assert.Equal("3600", Negotiator.Refuse(accepted, UpgradeReason.SwitchFailed, TimeSpan.FromHours(1)).ResponseFields.Single(field => field.Key == "Retry-After").Value);
+
+        // Without a delay, or without a refusal that calls for one, there is no field.
+        Assert.Null(Negotiator.Refuse(accepted, UpgradeReason.ConnectionLimitReached).RetryAfter);
+        Assert.DoesNotContain(Negotiator.Refuse(accepted, UpgradeReason.ConnectionLimitReached).ResponseFields, field => field.Key == "Retry-After");
+        Assert.Null(accepted.RetryAfter);
+    }
+
+    [Fact]
+    public void RetryAfter_IsOnlyFor503_AndNeverNegative()
+    {
+        UpgradeDecision accepted = Negotiator.Negotiate(TestRequest.Raw("echo/1"));
+
+        // RFC 9110 §10.2.3 gives Retry-After a meaning on 503 and 3xx only.
+        Assert.Throws<ArgumentOutOfRangeException>(() => Negotiator.Refuse(accepted, UpgradeReason.HandlerUnavailable, TimeSpan.FromSeconds(1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Negotiator.Refuse(accepted, UpgradeReason.HostCannotUpgrade, TimeSpan.FromSeconds(1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Negotiator.Refuse(accepted, UpgradeReason.ConnectionLimitReached, TimeSpan.FromSeconds(-1)));
+        Assert.Equal(TimeSpan.Zero, Negotiator.Refuse(accepted, UpgradeReason.ShuttingDown, TimeSpan.Zero).RetryAfter);
     }
 
     [Theory]

@@ -72,12 +72,24 @@ internal static class ConnectionUpgradeListener
             internalListen.UseHttps(new TlsHandshakeCallbackOptions
             {
                 OnConnection = static context => context.Connection.Features.Get<TlsReentryFeature>()!.Tls(context),
+
+                // Each public listener has its own handshake timeout (HttpsConnectionAdapterOptions.HandshakeTimeout),
+                // and they share this endpoint: the upgrade middleware bounds each connection with its listener's own.
+                // Kestrel 10 fails every handshake with an ArgumentOutOfRangeException when this is InfiniteTimeSpan, so
+                // a day stands for "no limit of Kestrel's own".
+                HandshakeTimeout = TimeSpan.FromDays(1),
             });
             internalListen.Use(next => connection =>
             {
                 // RFC 2817 §3.3: the request that asked for TLS is answered over it, as if sent again inside it.
                 if (connection.Features.Get<TlsReentryFeature>() is { } reentry)
                 {
+                    if (!reentry.TlsEstablished())
+                    {
+                        // Too late: the handshake timeout is aborting the connection.
+                        return Task.CompletedTask;
+                    }
+
                     connection.Transport = new PrefixedTransport(reentry.Replay, connection.Transport);
                 }
 

@@ -53,15 +53,27 @@ internal sealed class ConnectionUpgradeMiddleware(UpgradeMetrics metrics, ILogge
     {
         HttpRequest request = context.Request;
         bool optionsAsterisk = HttpMethods.IsOptions(request.Method) && context.Features.Get<IHttpRequestFeature>()?.RawTarget == "*";
-        var reentry = new TlsReentryFeature(settings.Tls!, UpgradedRequest.ToHttp11Head(request), optionsAsterisk);
 
-        Stream transport = await SwitchAsync(context, decision, upgradeFeature, start);
+        // One bound from here until TLS is up: the 101 written to a client that may not read, then the TLS handshake
+        // on the re-entered connection (RFC 2817 §3.3), which Kestrel runs without a timer of its own there because
+        // each listener has its own HandshakeTimeout and they all share one re-entry endpoint.
+        using HandshakeDeadline deadline = HandshakeDeadline.Start(settings.TlsHandshakeTimeout, static state => ((HttpContext)state!).Abort(), context);
+        var reentry = new TlsReentryFeature(settings.Tls!, UpgradedRequest.ToHttp11Head(request), optionsAsterisk, deadline);
 
-        // RFC 2817 §3.3: the client starts TLS right after the 101; its ClientHello may already be behind the head, and is
-        // the first thing the re-entered connection reads.
-        ReentryConnection connection = ReentryConnection.FromStream(context.Connection.Id, RemoteOf(context), LocalOf(context), transport, default);
-        connection.Features.Set(reentry);
-        await RunAsync(context, connection, ReentryKind.Tls, settings);
+        Stream? transport = await SwitchAsync(context, decision, upgradeFeature, settings, start, deadline);
+        if (transport is not null)
+        {
+            // RFC 2817 §3.3: the client starts TLS right after the 101; its ClientHello may already be behind the head, and
+            // is the first thing the re-entered connection reads.
+            ReentryConnection connection = ReentryConnection.FromStream(context.Connection.Id, RemoteOf(context), LocalOf(context), transport, default);
+            connection.Features.Set(reentry);
+            await RunAsync(context, connection, ReentryKind.Tls, settings);
+        }
+
+        if (deadline.HasExpired)
+        {
+            Log.TlsHandshakeTimedOut(logger, context.Connection.Id, settings.TlsHandshakeTimeout);
+        }
     }
 
     private async Task SwitchToH2cAsync(HttpContext context, UpgradeDecision decision, IHttpUpgradeFeature upgradeFeature, ConnectionUpgradeSettings settings, long start)
@@ -69,7 +81,11 @@ internal sealed class ConnectionUpgradeMiddleware(UpgradeMetrics metrics, ILogge
         byte[] upgradeSettings = new byte[Http2Settings.MaxPayloadLength];
         Http2Settings.TryDecode(context.Request.Headers["HTTP2-Settings"][0], upgradeSettings, out int upgradeSettingsLength);
 
-        Stream transport = await SwitchAsync(context, decision, upgradeFeature, start);
+        Stream? transport = await SwitchAsync(context, decision, upgradeFeature, settings, start, deadline: null);
+        if (transport is null)
+        {
+            return;
+        }
 
         // RFC 7540 §3.5: after the 101 the client sends the connection preface, its magic and a SETTINGS frame.
         byte[]? preface = await ReadClientPrefaceAsync(transport, settings.PrefaceTimeout, context.RequestAborted);
@@ -86,11 +102,38 @@ internal sealed class ConnectionUpgradeMiddleware(UpgradeMetrics metrics, ILogge
         await RunAsync(context, connection, ReentryKind.Http2, settings);
     }
 
-    private async Task<Stream> SwitchAsync(HttpContext context, UpgradeDecision decision, IHttpUpgradeFeature upgradeFeature, long start)
+    /// <summary>Sends the 101 and returns the upgraded connection, or null when the switch failed (and was answered, if it could be).</summary>
+    private async Task<Stream?> SwitchAsync(HttpContext context, UpgradeDecision decision, IHttpUpgradeFeature upgradeFeature, ConnectionUpgradeSettings settings, long start, HandshakeDeadline? deadline)
     {
         UpgradeResponseWriter.SetHead(context.Response, decision);
         Log.SwitchingProtocols(logger, context.Request.Path.Value ?? "/", decision.Upgrade!, context.Request.Protocol, decision.Registration!.HandlerName);
-        Stream transport = await upgradeFeature.UpgradeAsync();
+        Stream transport;
+        try
+        {
+            transport = await upgradeFeature.UpgradeAsync();
+        }
+        catch (Exception) when (deadline is { HasExpired: true })
+        {
+            // The handshake timeout aborted the connection under the flush; the caller logs it.
+            return null;
+        }
+        catch (Exception exception)
+        {
+            Log.UpgradeFailed(logger, decision.Registration.Name, decision.Registration.HandlerName, exception);
+            if (context.Response.HasStarted)
+            {
+                context.Abort();
+                return null;
+            }
+
+            // Kestrel's MaxConcurrentUpgradedConnections throws before anything is sent: the client gets an answer.
+            context.Response.Clear();
+            UpgradeDecision refusal = settings.Negotiator.Refuse(decision, UpgradeReason.SwitchFailed);
+            metrics.Negotiated(refusal, start);
+            await UpgradeResponseWriter.WriteAsync(context, refusal);
+            return null;
+        }
+
         metrics.Negotiated(decision, start);
         return transport;
     }

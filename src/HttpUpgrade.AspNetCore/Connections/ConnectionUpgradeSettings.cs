@@ -23,6 +23,12 @@ internal sealed class ConnectionUpgradeSettings(ReentryListenerFactory reentry, 
     /// <summary>The server's TLS options for a connection that upgrades to TLS; null when TLS upgrade is off.</summary>
     public Func<TlsHandshakeCallbackContext, ValueTask<SslServerAuthenticationOptions>>? Tls { get; set; }
 
+    /// <summary>
+    /// How long a TLS upgrade may take from the request to TLS being established: the 101, then the TLS handshake
+    /// (<see cref="HttpsConnectionAdapterOptions.HandshakeTimeout"/>, 10 seconds unless set).
+    /// </summary>
+    public TimeSpan TlsHandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Whether <c>Upgrade: h2c</c> and prior-knowledge HTTP/2 are served.</summary>
     public bool H2c { get; set; }
 
@@ -75,9 +81,19 @@ internal sealed class ConnectionUpgradeFeature(ConnectionUpgradeSettings setting
 /// Set on a connection pushed to the TLS re-entry endpoint: the TLS options of the listener it came from, and the
 /// upgrade request to replay once TLS is up (RFC 2817 §3.3).
 /// </summary>
-internal sealed class TlsReentryFeature(Func<TlsHandshakeCallbackContext, ValueTask<SslServerAuthenticationOptions>> tls, byte[] replay, bool isOptionsAsterisk)
+internal sealed class TlsReentryFeature(
+    Func<TlsHandshakeCallbackContext, ValueTask<SslServerAuthenticationOptions>> tls,
+    byte[] replay,
+    bool isOptionsAsterisk,
+    HandshakeDeadline deadline)
 {
     private int _replayed;
+
+    /// <summary>
+    /// Called once TLS is up: ends the handshake's deadline. False when it had already expired and the connection is
+    /// being aborted, so nothing must be served on it.
+    /// </summary>
+    public bool TlsEstablished() => deadline.TryComplete();
 
     public Func<TlsHandshakeCallbackContext, ValueTask<SslServerAuthenticationOptions>> Tls { get; } = tls;
 

@@ -100,6 +100,9 @@ public readonly partial struct UpgradeDecision
                     case Field.Allow:
                         name = "Allow";
                         return decision.Allow;
+                    case Field.RetryAfter:
+                        name = "Retry-After";
+                        return decision.RetryAfterValue;
                     case Field.ContentType:
                         name = "Content-Type";
                         return rejected ? UpgradeResponses.PlainText : null;
@@ -118,6 +121,7 @@ public readonly partial struct UpgradeDecision
                 SecWebSocketExtensions,
                 SecWebSocketVersion,
                 Allow,
+                RetryAfter,
                 ContentType,
                 ContentLength,
             }

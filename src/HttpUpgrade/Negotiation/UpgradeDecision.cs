@@ -18,6 +18,9 @@ public readonly partial struct UpgradeDecision
     private readonly AcceptChars _accept;
     private readonly bool _hasAccept;
 
+    // Whole seconds of the Retry-After field plus one, so that 0, a default decision's value, means none.
+    private readonly int _retryAfterPlusOne;
+
     private UpgradeDecision(
         UpgradeOutcome outcome,
         UpgradeReason reason,
@@ -29,9 +32,11 @@ public readonly partial struct UpgradeDecision
         bool isExtendedConnect,
         WebSocketDeflateParameters deflate,
         ReadOnlySpan<char> accept,
-        bool closeConnection = false)
+        bool closeConnection = false,
+        int retryAfterPlusOne = 0)
     {
         CloseConnection = closeConnection;
+        _retryAfterPlusOne = retryAfterPlusOne;
         Outcome = outcome;
         Reason = reason;
         Registration = registration;
@@ -121,12 +126,18 @@ public readonly partial struct UpgradeDecision
     /// <summary>On a 405, the <c>Allow</c> field.</summary>
     public string? Allow => Outcome == UpgradeOutcome.Reject ? UpgradeResponses.Allow(Reason) : null;
 
+    /// <summary>
+    /// On a 503, how long the client should wait before trying again: the response's <c>Retry-After</c> field, in whole
+    /// seconds (RFC 9110 §10.2.3). Null when the response carries none.
+    /// </summary>
+    public TimeSpan? RetryAfter => _retryAfterPlusOne == 0 ? null : TimeSpan.FromSeconds(_retryAfterPlusOne - 1);
+
     /// <summary>Whether the 101 carries <c>Sec-WebSocket-Accept</c>.</summary>
     public bool HasWebSocketAccept => _hasAccept;
 
     /// <summary>
     /// Every response field this decision calls for, in the order a host writes them: <c>Connection</c>, <c>Upgrade</c>,
-    /// the <c>Sec-WebSocket-*</c> fields, <c>Allow</c>, then <c>Content-Type</c> and <c>Content-Length</c> of
+    /// the <c>Sec-WebSocket-*</c> fields, <c>Allow</c>, <c>Retry-After</c>, then <c>Content-Type</c> and <c>Content-Length</c> of
     /// <see cref="Body"/>. Enumerating allocates only the values that are not kept as strings (<c>Sec-WebSocket-Accept</c>
     /// and <c>Sec-WebSocket-Extensions</c>).
     /// </summary>
@@ -163,7 +174,36 @@ public readonly partial struct UpgradeDecision
     internal UpgradeDecision WithConnectionClose()
     {
         System.Diagnostics.Debug.Assert(Outcome == UpgradeOutcome.Reject && !_hasAccept, "Only a rejection closes the connection.");
-        return new(Outcome, Reason, Registration, Upgrade, Version, SubProtocol, SecWebSocketVersion, IsExtendedConnect, Deflate, default, closeConnection: true);
+        return new(Outcome, Reason, Registration, Upgrade, Version, SubProtocol, SecWebSocketVersion, IsExtendedConnect, Deflate, default, closeConnection: true, _retryAfterPlusOne);
+    }
+
+    /// <summary>This rejection, with a <c>Retry-After</c> of <paramref name="seconds"/>.</summary>
+    internal UpgradeDecision WithRetryAfter(int seconds)
+    {
+        System.Diagnostics.Debug.Assert(Outcome == UpgradeOutcome.Reject && seconds is >= 0 and < int.MaxValue, "Only a rejection says when to retry.");
+        return new(Outcome, Reason, Registration, Upgrade, Version, SubProtocol, SecWebSocketVersion, IsExtendedConnect, Deflate, default, CloseConnection, seconds + 1);
+    }
+
+    /// <summary>The <c>Retry-After</c> value as written: delay-seconds, a non-negative decimal integer (RFC 9110 §10.2.3).</summary>
+    internal string? RetryAfterValue => _retryAfterPlusOne switch
+    {
+        0 => null,
+        <= 61 => s_smallSeconds[_retryAfterPlusOne - 1],
+        _ => (_retryAfterPlusOne - 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    // The common delays are written without formatting, so a refusal under load allocates nothing for them.
+    private static readonly string[] s_smallSeconds = CreateSmallSeconds();
+
+    private static string[] CreateSmallSeconds()
+    {
+        string[] values = new string[61];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return values;
     }
 
     internal static UpgradeDecision Ignore(UpgradeReason reason)

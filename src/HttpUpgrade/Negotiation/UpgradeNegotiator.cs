@@ -100,30 +100,66 @@ public sealed partial class UpgradeNegotiator
     /// <summary>
     /// Turns an accepted decision into the rejection a host sends when it cannot carry it out: the host cannot switch
     /// this request (<see cref="UpgradeReason.HostCannotUpgrade"/>, 426 listing the registered protocols), is shutting
-    /// down (<see cref="UpgradeReason.ShuttingDown"/>, 503), could not create the handler
+    /// down (<see cref="UpgradeReason.ShuttingDown"/>, 503), already holds as many upgraded connections as it allows
+    /// (<see cref="UpgradeReason.ConnectionLimitReached"/>, 503), could not create the handler
     /// (<see cref="UpgradeReason.HandlerUnavailable"/>, 500) or failed to switch before sending anything
     /// (<see cref="UpgradeReason.SwitchFailed"/>, 503).
     /// </summary>
     /// <param name="accepted">The decision the host could not carry out.</param>
-    /// <param name="reason">One of the four host reasons above.</param>
+    /// <param name="reason">One of the five host reasons above.</param>
     /// <exception cref="ArgumentException"><paramref name="accepted"/> is not an accepted decision.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="reason"/> is not a host reason.</exception>
-    public UpgradeDecision Refuse(in UpgradeDecision accepted, UpgradeReason reason)
+    public UpgradeDecision Refuse(in UpgradeDecision accepted, UpgradeReason reason) => Refuse(accepted, reason, null);
+
+    /// <summary>
+    /// As <see cref="Refuse(in UpgradeDecision, UpgradeReason)"/>, and a 503 says when to try again: a
+    /// <c>Retry-After</c> field of <paramref name="retryAfter"/>, rounded up to whole seconds (RFC 9110 §10.2.3).
+    /// </summary>
+    /// <param name="accepted">The decision the host could not carry out.</param>
+    /// <param name="reason">A host reason (see <see cref="Refuse(in UpgradeDecision, UpgradeReason)"/>).</param>
+    /// <param name="retryAfter">The delay to advertise, or null for none. Only a 503 carries one.</param>
+    /// <exception cref="ArgumentException"><paramref name="accepted"/> is not an accepted decision.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="reason"/> is not a host reason, or <paramref name="retryAfter"/> is negative, not shorter than
+    /// <see cref="int.MaxValue"/> seconds, or given for a refusal that is not a 503.
+    /// </exception>
+    public UpgradeDecision Refuse(in UpgradeDecision accepted, UpgradeReason reason, TimeSpan? retryAfter)
     {
         if (accepted.Outcome != UpgradeOutcome.Accept)
         {
             throw new ArgumentException("Only an accepted decision can be refused by the host.", nameof(accepted));
         }
 
-        return reason switch
+        UpgradeDecision refusal = reason switch
         {
             // RFC 9110 §15.5.22 as for any 426; HTTP/2 and HTTP/3 responses carry neither field (RFC 9113 §8.2.2).
             UpgradeReason.HostCannotUpgrade when accepted.IsExtendedConnect => UpgradeDecision.Reject(reason),
             UpgradeReason.HostCannotUpgrade => UpgradeDecision.Reject(reason, _advertised).WithConnectionClose(),
-            UpgradeReason.ShuttingDown or UpgradeReason.HandlerUnavailable or UpgradeReason.SwitchFailed when accepted.IsExtendedConnect => UpgradeDecision.Reject(reason),
-            UpgradeReason.ShuttingDown or UpgradeReason.HandlerUnavailable or UpgradeReason.SwitchFailed => UpgradeDecision.Reject(reason).WithConnectionClose(),
-            _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "A host refuses an accepted upgrade only for HostCannotUpgrade, ShuttingDown, HandlerUnavailable or SwitchFailed."),
+            UpgradeReason.ShuttingDown or UpgradeReason.ConnectionLimitReached or UpgradeReason.HandlerUnavailable or UpgradeReason.SwitchFailed
+                when accepted.IsExtendedConnect => UpgradeDecision.Reject(reason),
+            UpgradeReason.ShuttingDown or UpgradeReason.ConnectionLimitReached or UpgradeReason.HandlerUnavailable or UpgradeReason.SwitchFailed
+                => UpgradeDecision.Reject(reason).WithConnectionClose(),
+            _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "A host refuses an accepted upgrade only for HostCannotUpgrade, ShuttingDown, ConnectionLimitReached, HandlerUnavailable or SwitchFailed."),
         };
+
+        if (retryAfter is not { } delay)
+        {
+            return refusal;
+        }
+
+        if (refusal.StatusCode != 503)
+        {
+            throw new ArgumentOutOfRangeException(nameof(retryAfter), retryAfter, $"Only a 503 says when to try again; {reason} is answered {refusal.StatusCode}.");
+        }
+
+        // RFC 9110 §10.2.3: delay-seconds is a whole number; rounding up never tells a client to come back too early.
+        double seconds = Math.Ceiling(delay.TotalSeconds);
+        if (seconds < 0 || seconds >= int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(retryAfter), retryAfter, "Retry-After must be at least zero and less than int.MaxValue seconds.");
+        }
+
+        return refusal.WithRetryAfter((int)seconds);
     }
 
     /// <summary>Decides what to do with <paramref name="request"/>.</summary>

@@ -115,4 +115,10 @@ public enum UpgradeReason
 
     /// <summary>The resource is served only over TLS: upgrade this connection with <c>Upgrade: TLS/1.2</c> (RFC 2817 §4.2).</summary>
     TlsRequired,
+
+    /// <summary>
+    /// The endpoint already holds as many upgraded connections as it allows. Answered 503, with <c>Retry-After</c> when the
+    /// host gives one (RFC 9110 §15.6.4, §10.2.3), before any handler is created.
+    /// </summary>
+    ConnectionLimitReached,
 }

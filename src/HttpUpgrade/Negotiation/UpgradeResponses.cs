@@ -68,6 +68,9 @@ internal static class UpgradeResponses
         UpgradeReason.HandlerUnavailable => (500, "The upgrade handler could not be created."),
         UpgradeReason.ShuttingDown => (503, "The server is shutting down."),
         UpgradeReason.SwitchFailed => (503, "The server could not switch protocols; try again later."),
+
+        // RFC 9110 §15.6.4: a temporary overload, which the server expects to clear; Retry-After says when to come back.
+        UpgradeReason.ConnectionLimitReached => (503, "This endpoint has as many open connections as it allows; try again later."),
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "Every UpgradeReason needs a row in UpgradeResponses."),
     };
 
