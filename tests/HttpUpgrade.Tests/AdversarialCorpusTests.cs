@@ -1,0 +1,203 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Net.WebSockets;
+using HttpUpgrade.Fuzzing;
+using HttpUpgrade.Testing;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace HttpUpgrade.Tests;
+
+/// <summary>
+/// The adversarial corpus (tests/Shared/Adversarial/cases.txt) against the negotiator in-process: every case with a
+/// <c>negotiator:</c> expectation, read as a host that hands the negotiator whatever its parser let through would present
+/// it (Latin-1, values untrimmed); and every growth case, timed at 1 KiB and 30 KiB. The same file runs against Kestrel
+/// over raw sockets in tests/HttpUpgrade.AspNetCore.Tests (AdversarialSocketTests).
+/// </summary>
+public sealed class AdversarialCorpusTests(ITestOutputHelper output)
+{
+    // Any port: Host and Origin carry the same one, as a browser's page on the server would.
+    private const string Port = "5080";
+
+    private const int SmallSize = 1024;
+    private const int LargeSize = 30 * 1024;
+
+    // The registrations of the Kestrel runner's app (tests/HttpUpgrade.AspNetCore.Tests/TestHandlers.cs), in its
+    // generated order, so both runners decide over the same protocols.
+    private static readonly UpgradeRegistration[] AppRegistrations =
+    [
+        Registrations.Create("websocket", "13", "chat.v2, chat.v1, chat", "ChatHandler"),
+        Registrations.Create("websocket", "13", "test.throws", "Handler0"),
+        Registrations.Create("websocket", "13", "test.cancel", "Handler1"),
+        Registrations.Create("websocket", "13", "test.report", "Handler2"),
+        Registrations.Create("websocket", "13", "test.quick", "Handler3"),
+        Registrations.Create("echo", "1", handler: "EchoHandler"),
+        Registrations.Create("needs-service", handler: "PlainHandler"),
+        Registrations.Create("whoami", "1", handler: "Version1"),
+        Registrations.Create("park", "1", handler: "Version2"),
+        Registrations.Create("boom", "1", handler: "AnyVersion"),
+    ];
+
+    // MapUpgrade("/ws") and MapUpgrade("/deflate", WebSocketDeflate on), as the Kestrel runner's app maps them.
+    private static readonly UpgradeNegotiator WsEndpoint = new(new TestRegistry(AppRegistrations), new UpgradeNegotiatorOptions { RequireUpgrade = true });
+    private static readonly UpgradeNegotiator DeflateEndpoint = new(
+        new TestRegistry(AppRegistrations),
+        new UpgradeNegotiatorOptions { RequireUpgrade = true, WebSocketDeflate = new WebSocketDeflateOptions() });
+
+    // UseTlsUpgrade + UseH2cUpgrade: the listener's own negotiator, which ignores what it does not switch.
+    private static readonly UpgradeNegotiator ConnectionListener = new(
+        new TestRegistry(ConnectionUpgradeRegistration.Tls, ConnectionUpgradeRegistration.H2c),
+        new UpgradeNegotiatorOptions { RequireUpgrade = false });
+
+    public static TheoryData<string> NegotiatorCases => Names(c => c.Negotiator is not null);
+
+    public static TheoryData<string> GrowthCases => Names(c => c.MaxGrowth > 0);
+
+    [Fact]
+    public void Corpus_HasTheShapesItPromises()
+    {
+        IReadOnlyList<AdversarialCase> cases = AdversarialCorpus.Cases;
+        Assert.True(cases.Count >= 44, $"{cases.Count} cases");
+        Assert.All(cases, c => Assert.Contains(c.DecidedBy, new[] { "kestrel", "negotiator", "adapter", "handler", "app" }));
+
+        // Every header the negotiator reads gets a NUL, a control and a non-ASCII case.
+        foreach (string header in new[] { "connection", "upgrade", "key", "version", "protocol", "extensions", "origin", "host", "http2-settings" })
+        {
+            foreach (string kind in new[] { "nul", "ctl", "utf8" })
+            {
+                Assert.Contains(cases, c => c.Name == $"{kind}-in-{header}");
+            }
+        }
+
+        Assert.Contains(cases, c => c.Scenario == "TenThousandHalfOpen");
+        Assert.Contains(cases, c => c.Scenario == "ShutdownMidNegotiation");
+        Assert.True(cases.Count(c => c.MaxGrowth > 0) >= 6, "growth cases");
+    }
+
+    [Fact]
+    public void Corpus_ReaderRefusesWhatItCannotRun()
+    {
+        // A case the runners could not check must break the build of the corpus, not pass silently.
+        Assert.Throws<FormatException>(() => AdversarialCorpus.Parse(["[a]", "rule: r", "decided-by: negotiator", "send: x"]));
+        Assert.Throws<FormatException>(() => AdversarialCorpus.Parse(["[a]", "rule: r", "decided-by: kestrel", "send: {nope}"]));
+        Assert.Throws<FormatException>(() => AdversarialCorpus.Parse(["[a]", "rule: r", "decided-by: kestrel", "send: x", "expekt: 400"]));
+
+        AdversarialCase parsed = AdversarialCorpus.Parse(["define d = \\x41", "[a]", "rule: r", "decided-by: kestrel", "send: {d}\\0{repeat 3 \"\\\"\"}{port}", "+ \\r\\n"])[0];
+        Assert.Equal("A\0\"\"\"80\r\n"u8.ToArray(), parsed.Head("80"));
+    }
+
+    [Theory]
+    [MemberData(nameof(NegotiatorCases))]
+    public void Negotiator_AnswersAsTheCorpusSays(string name)
+    {
+        AdversarialCase c = AdversarialCorpus.Get(name);
+        RequestHead head = RequestHead.Parse(c.Head(Port));
+        UpgradeDecision decision = NegotiatorFor(c).Negotiate(head);
+        output.WriteLine($"{c.Name}: {c.Rule}\n{decision}");
+
+        string[] expected = c.Negotiator!.Split(' ', 2);
+        if (expected[0] == "ignore")
+        {
+            Expect.Decision(c.Rule, decision, UpgradeOutcome.Ignore, 0, Enum.Parse<UpgradeReason>(expected[1]));
+        }
+        else if (expected[0] == "101")
+        {
+            Expect.Decision(c.Rule, decision, UpgradeOutcome.Accept, 101, UpgradeReason.None);
+            Expect.Value(c.Rule, expected[1], decision.Upgrade, "Upgrade");
+        }
+        else
+        {
+            UpgradeReason reason = Enum.Parse<UpgradeReason>(expected[1]);
+            Expect.Decision(c.Rule, decision, UpgradeOutcome.Reject, int.Parse(expected[0], System.Globalization.CultureInfo.InvariantCulture), reason);
+
+            // A refusal of a request that asked to upgrade ends the connection; a request that never asked keeps it.
+            bool askedToUpgrade = reason is not (UpgradeReason.NotAnUpgrade or UpgradeReason.NotHttp11);
+            Assert.True(decision.CloseConnection == askedToUpgrade, $"{c.Rule}: CloseConnection is {decision.CloseConnection}");
+        }
+
+        if (c.DecidedBy == "negotiator")
+        {
+            // On the wire these fields come from this decision, so they are checked here too.
+            IReadOnlyList<KeyValuePair<string, string>> fields = decision.GetResponseHeaders();
+            foreach (string field in c.Fields)
+            {
+                string rendered = System.Text.Encoding.Latin1.GetString(c.Render(field, Port, c.Size));
+                int colon = rendered.IndexOf(':', StringComparison.Ordinal);
+                string[] values = fields.Where(f => f.Key.Equals(rendered[..colon], StringComparison.OrdinalIgnoreCase)).Select(f => f.Value).ToArray();
+                Assert.True(values.Length == 1, $"{c.Rule}: expected one '{rendered[..colon]}', got {values.Length}");
+                Assert.Equal(FieldValues.AsSet(rendered[(colon + 1)..]), FieldValues.AsSet(values[0]));
+            }
+
+            foreach (string absent in c.Absent)
+            {
+                Assert.DoesNotContain(fields, f => f.Key.Equals(absent, StringComparison.OrdinalIgnoreCase));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The time to negotiate grows linearly with the hostile field: at 30 KiB it must stay under the case's ratio (60 for
+    /// 30 times the input) of the time at 1 KiB. Each size is the minimum over several rounds, so a busy machine slows a
+    /// round without changing the answer; a quadratic reader would be near 900.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(GrowthCases))]
+    public void Negotiation_GrowsLinearly(string name)
+    {
+        AdversarialCase c = AdversarialCorpus.Get(name);
+        RequestHead small = RequestHead.Parse(c.Head(Port, SmallSize));
+        RequestHead large = RequestHead.Parse(c.Head(Port, LargeSize));
+        UpgradeNegotiator negotiator = NegotiatorFor(c);
+
+        // Both sizes reach the same decision, so the same work is timed.
+        Assert.Equal(negotiator.Negotiate(small).ToString(), negotiator.Negotiate(large).ToString());
+
+        double smallTicks = MinimumTicks(negotiator, small, iterations: 300);
+        double largeTicks = MinimumTicks(negotiator, large, iterations: 10);
+        double ratio = largeTicks / smallTicks;
+        output.WriteLine($"{c.Name}: {smallTicks:F1} ticks at 1 KiB, {largeTicks:F1} at 30 KiB, ratio {ratio:F1} (limit {c.MaxGrowth})");
+        Assert.True(ratio < c.MaxGrowth, $"{c.Rule}: 30 KiB took {ratio:F1} times as long as 1 KiB (limit {c.MaxGrowth}).");
+    }
+
+    private static double MinimumTicks(UpgradeNegotiator negotiator, RequestHead head, int iterations)
+    {
+        double best = double.MaxValue;
+        for (int round = 0; round < 15; round++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < iterations; i++)
+            {
+                negotiator.Negotiate(head);
+            }
+
+            best = Math.Min(best, (double)(Stopwatch.GetTimestamp() - start) / iterations);
+        }
+
+        return best;
+    }
+
+    private static UpgradeNegotiator NegotiatorFor(AdversarialCase c)
+    {
+        if (c.Listener != "main")
+        {
+            return ConnectionListener;
+        }
+
+        string requestLine = System.Text.Encoding.Latin1.GetString(c.Head(Port)).Split('\n')[0];
+        string target = requestLine.Split(' ')[1];
+        return target.StartsWith("/deflate", StringComparison.Ordinal) ? DeflateEndpoint : WsEndpoint;
+    }
+
+    private static TheoryData<string> Names(Func<AdversarialCase, bool> predicate)
+    {
+        var names = new TheoryData<string>();
+        foreach (AdversarialCase c in AdversarialCorpus.Cases.Where(predicate))
+        {
+            names.Add(c.Name);
+        }
+
+        return names;
+    }
+}
