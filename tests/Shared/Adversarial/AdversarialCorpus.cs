@@ -116,6 +116,9 @@ internal enum StepKind
 
     /// <summary>Resets the connection (TCP RST) and reads nothing.</summary>
     Reset,
+
+    /// <summary>Reads the response head before the next step (the one the case's expectations apply to).</summary>
+    Read,
 }
 
 /// <summary>One client action; <see cref="Text"/> is the byte notation of the file, rendered by <see cref="AdversarialCase.Render"/>.</summary>
@@ -144,6 +147,9 @@ internal sealed class AdversarialCase(string name, IReadOnlyDictionary<string, s
 
     /// <summary>The status of the response on the wire; null when the connection must close without any response.</summary>
     public int? Status { get; private set; }
+
+    /// <summary>Whether the connection may also close with no response at all instead of answering <see cref="Status"/>.</summary>
+    public bool MayCloseWithoutResponse { get; private set; }
 
     /// <summary>Whether the case says nothing of the response because the client resets first.</summary>
     public bool NoRead { get; private set; }
@@ -197,11 +203,17 @@ internal sealed class AdversarialCase(string name, IReadOnlyDictionary<string, s
             case "reset":
                 Steps.Add(new Step(StepKind.Reset, string.Empty, 0));
                 break;
+            case "read":
+                Steps.Add(new Step(StepKind.Read, string.Empty, 0));
+                break;
             case "scenario":
                 Scenario = value;
                 break;
             case "expect":
+                // "101 or none": a race the client starts (a FIN right behind the head) may go either way; both are safe.
                 NoRead = value == "nothing";
+                MayCloseWithoutResponse = value.EndsWith(" or none", StringComparison.Ordinal);
+                value = MayCloseWithoutResponse ? value[..^8] : value;
                 Status = value is "none" or "nothing" ? null : int.Parse(value, CultureInfo.InvariantCulture);
                 break;
             case "fields":
