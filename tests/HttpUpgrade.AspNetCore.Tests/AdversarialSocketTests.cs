@@ -59,6 +59,7 @@ public sealed partial class AdversarialSocketTests(AdversarialServer server, Con
             _ => (server.Port, server.Logs),
         };
         int logged = logs.Entries.Count;
+        int stopped = ConnectionsStopped(logs);
         string portText = port.ToString(CultureInfo.InvariantCulture);
 
         await using (RawConnection connection = await RawConnection.OpenAsync(port))
@@ -96,8 +97,21 @@ public sealed partial class AdversarialSocketTests(AdversarialServer server, Con
 
         // The server survived: a fresh connection still upgrades (or, on the connection-upgrade listeners, is served).
         await AssertServesAsync(c.Listener == "main" ? server.Port : port, c.Listener == "main");
+
+        // Both connections are over on the server's side too (it logs each end), so whatever it logged about the case's
+        // connection, however late (a handler failing after a reset), is in the log checked now.
+        DateTime deadline = DateTime.UtcNow.AddSeconds(10);
+        while (ConnectionsStopped(logs) < stopped + 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{c.Name}: the server did not end both connections.");
+            await Task.Delay(20);
+        }
+
         await CheckLogsAsync(c, logs, logged);
     }
+
+    /// <summary>Kestrel's Debug event for the end of a connection, one per connection.</summary>
+    private static int ConnectionsStopped(RecordingLoggerProvider logs) => logs.Entries.Count(e => e.EventId.Name == "ConnectionStop");
 
     private async Task CheckAnswerAsync(AdversarialCase c, RawConnection connection, Task<RawResponseHead>? answer, string port)
     {
