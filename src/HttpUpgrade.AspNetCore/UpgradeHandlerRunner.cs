@@ -124,8 +124,10 @@ internal sealed class UpgradeHandlerRunner
         {
             await handler.OnConnectedAsync(socket, upgradeContext, aborted);
         }
-        catch (Exception exception) when (aborted.IsCancellationRequested || socket.State == WebSocketState.Aborted)
+        catch (Exception exception) when (aborted.IsCancellationRequested || socket.State == WebSocketState.Aborted || IsClientGone(exception))
         {
+            // The client went away, or the host cut the connection at the end of its shutdown timeout: not the handler's
+            // fault, so Debug, as for a raw handler.
             Log.ConnectionAborted(_logger, handlerName, upgradeContext.Protocol, exception);
             return;
         }
@@ -278,6 +280,9 @@ internal sealed class UpgradeHandlerRunner
         EndOfStreamException => true,
         IOException { InnerException: System.Net.Sockets.SocketException or Microsoft.AspNetCore.Connections.ConnectionResetException } => true,
         IOException io when io.GetType() == typeof(IOException) => true,
+
+        // RFC 6455 §7.1.5: the TCP connection closed without a closing handshake; the WebSocket reports the client's EOF so.
+        WebSocketException { WebSocketErrorCode: WebSocketError.ConnectionClosedPrematurely } => true,
         _ => false,
     };
 

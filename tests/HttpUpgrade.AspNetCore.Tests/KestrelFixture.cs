@@ -33,7 +33,7 @@ namespace HttpUpgrade.AspNetCore.Tests;
 /// <item><c>/full</c>: <c>MaxConcurrentConnections</c> 0, so every upgrade is refused (503, <c>Retry-After: 2</c>).</item>
 /// </list>
 /// </summary>
-public sealed class KestrelFixture : IAsyncLifetime
+public class KestrelFixture : IAsyncLifetime
 {
     public const string RfcExampleOrigin = "http://example.com";
 
@@ -71,6 +71,7 @@ public sealed class KestrelFixture : IAsyncLifetime
         builder.Services.Configure<UpgradeEndpointOptions>("/named", options => options.Negotiation.MaxOffers = 1);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            ConfigureLimits(kestrel.Limits);
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http1);
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2);
         });
@@ -85,6 +86,11 @@ public sealed class KestrelFixture : IAsyncLifetime
         Assert.Equal(2, addresses.Length);
         Port = new Uri(addresses[0]).Port;
         Http2Port = new Uri(addresses[1]).Port;
+    }
+
+    /// <summary>Lets a derived fixture change Kestrel's limits (the adversarial corpus shortens RequestHeadersTimeout).</summary>
+    protected virtual void ConfigureLimits(KestrelServerLimits limits)
+    {
     }
 
     /// <summary>The endpoints every Kestrel app of these tests maps.</summary>

@@ -38,6 +38,8 @@ public sealed class OriginPolicyTests
     [InlineData("RFC 6454 §7.1: a list of origins is not one origin", "http", "server.example.com", "http://server.example.com http://evil.example")]
     [InlineData("RFC 6454 §6.2: a scheme is required", "http", "server.example.com", "server.example.com")]
     [InlineData("RFC 6454 §6.2: a port is digits", "http", "server.example.com", "http://server.example.com:8o")]
+    [InlineData("RFC 3986 §3.2.3: a port is digits only, not digits and trailing NULs", "http", "server.example.com:5080", "http://server.example.com:5080\0")]
+    [InlineData("RFC 3986 §3.2.3: nor is the Host's port", "http", "server.example.com:5080\0", "http://server.example.com:5080")]
     [InlineData("RFC 6454 §6.2: a port fits in 16 bits", "http", "server.example.com:65616", "http://server.example.com:65616")]
     [InlineData("RFC 6454 §6.2: an empty host", "http", "server.example.com", "http://")]
     [InlineData("Fail closed: a prefix of the host is not the host", "http", "server.example.com", "http://server.example.co")]

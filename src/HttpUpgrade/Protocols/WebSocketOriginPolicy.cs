@@ -255,7 +255,10 @@ public sealed class WebSocketOriginPolicy
             return true;
         }
 
-        if (digits.Length > 5 || !int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port > 65535)
+        // RFC 3986 §3.2.3: port = *DIGIT. Checked before parsing because int.TryParse also takes trailing NULs ("80\0" is 80),
+        // and an origin or authority carrying one is not the one it would then compare equal to.
+        if (digits.Length > 5 || digits.ContainsAnyExceptInRange('0', '9')
+            || !int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port > 65535)
         {
             return false;
         }
