@@ -69,7 +69,6 @@ public static class BenchmarkServer
             cpu_us={cpu.Ticks / TimeSpan.TicksPerMicrosecond}
             working_set_bytes={Environment.WorkingSet}
             heap_bytes={GC.GetTotalMemory(forceFullCollection: false)}
-            heap_after_last_gc_bytes={GC.GetGCMemoryInfo(GCKind.Any).HeapSizeBytes}
             gen0={GC.CollectionCount(0)}
             gen1={GC.CollectionCount(1)}
             gen2={GC.CollectionCount(2)}

@@ -4,8 +4,12 @@ using System.Linq;
 
 namespace HttpUpgrade.Soak;
 
-/// <summary>One reading of the server's memory, taken every few seconds while the sockets exchange messages.</summary>
-internal sealed record MemorySample(TimeSpan Elapsed, long WorkingSetBytes, long HeapBytes, long HeapAfterLastGcBytes, long Gen0, long Gen1, long Gen2);
+/// <summary>
+/// One reading of the server's memory, taken every few seconds while the sockets exchange messages: its resident set
+/// from /proc and its GC heap from /stats, either as it is (garbage included) or, with <paramref name="AfterFullGc"/>,
+/// right after a full blocking collection (the live heap).
+/// </summary>
+internal sealed record MemorySample(TimeSpan Elapsed, long WorkingSetBytes, long HeapBytes, bool AfterFullGc, long Gen0, long Gen1, long Gen2);
 
 /// <summary>
 /// Whether one memory series stayed flat after warm-up. The rule: over the samples taken after the warm-up, the

@@ -105,8 +105,18 @@ internal static class Soak
                 Console.WriteLine($"first connect failure ({failedConnects:N0} in all): {firstConnectError}");
             }
 
+            if (options.PrimeBytes > 0 && deflateNegotiated > 0)
+            {
+                var primeClock = Stopwatch.StartNew();
+                await Parallel.ForEachAsync(open.Where(s => s.DeflateNegotiated), new ParallelOptions { MaxDegreeOfParallelism = ConnectConcurrency }, async (socket, _) => await socket.PrimeAsync(options.PrimeBytes));
+                bool primed = await DrainAsync(open);
+                Console.WriteLine($"primed {deflateNegotiated:N0} deflate sockets with {options.PrimeBytes / 1024:N0} KiB each: {open.Sum(s => s.SentCount):N0} messages in {primeClock.Elapsed.TotalSeconds:N1} s"
+                    + (primed ? string.Empty : " (some echoes still missing)"));
+            }
+
             // The exchange: every open socket on its own schedule, phases spread evenly over one interval.
             var samples = new List<MemorySample>();
+            long collections = 0;
             using var stop = new CancellationTokenSource();
             HostCpu cpuBefore = HostCpu.Read();
             TimeSpan clientCpuBefore = Environment.CpuUsage.TotalTime;
@@ -131,8 +141,17 @@ internal static class Soak
                     break;
                 }
 
-                ServerStats stats = await server.ReadStatsAsync(wire);
-                var sample = new MemorySample(clock.Elapsed, server.ReadWorkingSetBytes(), stats.HeapBytes, stats.HeapAfterLastGcBytes, stats.Gen0, stats.Gen1, stats.Gen2);
+                // The heap between collections grows by whatever was allocated since the last one, and at a few bytes
+                // per message the server may go minutes without a collection; only the heap after a full one shows what
+                // is still alive. One every FullGcInterval keeps that cost (a blocking gen2 collection) small.
+                bool collect = clock.Elapsed.Ticks / options.FullGcInterval.Ticks > collections;
+                if (collect)
+                {
+                    collections++;
+                }
+
+                ServerStats stats = await server.ReadStatsAsync(wire, collect);
+                var sample = new MemorySample(clock.Elapsed, server.ReadWorkingSetBytes(), stats.HeapBytes, collect, stats.Gen0, stats.Gen1, stats.Gen2);
                 samples.Add(sample);
                 if (clock.Elapsed >= nextProgress)
                 {
@@ -151,13 +170,8 @@ internal static class Soak
             ServerStats serverAfter = await server.ReadStatsAsync(wire);
             string loadAfter = ReadTrimmed("/proc/loadavg");
 
-            // Every echo still owed gets up to a minute to arrive; whatever has not by then is lost.
             var drainClock = Stopwatch.StartNew();
-            while (open.Any(s => s.InFlight > 0) && drainClock.Elapsed < s_drainTimeout)
-            {
-                await Task.Delay(50);
-            }
-
+            await DrainAsync(open);
             TimeSpan drained = drainClock.Elapsed;
             var closeClock = Stopwatch.StartNew();
             await Parallel.ForEachAsync(open, new ParallelOptions { MaxDegreeOfParallelism = CloseConcurrency }, async (socket, _) => await socket.CloseAsync(s_closeTimeout));
@@ -165,6 +179,8 @@ internal static class Soak
             await Task.Delay(TimeSpan.FromSeconds(1));
             long workingSetAfterClose = server.ReadWorkingSetBytes();
             int serverDescriptorsAfterClose = FileLimit.OpenDescriptors(server.ProcessId);
+            ServerStats afterClose = await server.ReadStatsAsync(wire, collect: true);
+            long workingSetAfterCloseGc = server.ReadWorkingSetBytes();
 
             long sent = open.Sum(s => s.SentCount);
             long received = open.Sum(s => s.ReceivedCount);
@@ -177,8 +193,8 @@ internal static class Soak
             double ownShare = cpu.TotalSeconds > 0 ? 100 * (clientCpu + serverCpu).TotalSeconds / cpu.TotalSeconds : 0;
 
             MemoryTrend workingSet = MemoryTrend.Of("server working set (VmRSS)", samples, s => s.WorkingSetBytes, options, exchanged);
-            MemoryTrend heap = MemoryTrend.Of("server GC heap after last GC", samples, s => s.HeapAfterLastGcBytes, options, exchanged);
-            MemoryTrend heapNow = MemoryTrend.Of("server GC heap incl. garbage", samples, s => s.HeapBytes, options, exchanged);
+            MemoryTrend heap = MemoryTrend.Of("server GC heap after a full GC (live)", samples.Where(s => s.AfterFullGc).ToArray(), s => s.HeapBytes, options, exchanged);
+            MemoryTrend heapNow = MemoryTrend.Of("server GC heap between GCs (incl. garbage)", samples.Where(s => !s.AfterFullGc).ToArray(), s => s.HeapBytes, options, exchanged);
 
             Console.WriteLine();
             Console.WriteLine($"exchange: {Format(exchanged)}; echoes drained in {drained.TotalSeconds:N1} s; close handshakes took {closed.TotalSeconds:N1} s");
@@ -188,7 +204,8 @@ internal static class Soak
                 + $"the server {100 * serverCpu.TotalSeconds / cpu.TotalSeconds:N1}%, other processes {Math.Max(0, busy - ownShare):N1}% (of {Environment.ProcessorCount} CPUs)"));
             Console.WriteLine($"server GCs during the exchange: gen0 {serverAfter.Gen0 - serverBefore.Gen0:N0}, gen1 {serverAfter.Gen1 - serverBefore.Gen1:N0}, gen2 {serverAfter.Gen2 - serverBefore.Gen2:N0}; "
                 + $"allocated {(serverAfter.AllocatedBytes - serverBefore.AllocatedBytes) / Megabyte:N0} MB ({(double)(serverAfter.AllocatedBytes - serverBefore.AllocatedBytes) / Math.Max(1, received):N0} B per echoed message)");
-            Console.WriteLine($"after the close: server working set {workingSetAfterClose / Megabyte:N1} MB, open descriptors {serverDescriptorsAfterClose:N0}");
+            Console.WriteLine($"after the close: server working set {workingSetAfterClose / Megabyte:N1} MB, open descriptors {serverDescriptorsAfterClose:N0}; "
+                + $"after a full GC: live heap {afterClose.HeapBytes / Megabyte:N1} MB, working set {workingSetAfterCloseGc / Megabyte:N1} MB");
             Console.WriteLine();
             Console.WriteLine("| memory (MB) | first minute | minute after warm-up | last minute | min | max | slope after warm-up (MB/min) | last vs after warm-up | flat |");
             Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---|");
@@ -202,7 +219,7 @@ internal static class Soak
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"flat after warm-up means: samples after the first {options.Warmup.TotalSeconds:0} s fit a line rising at most {options.MaxSlopeMegabytesPerMinute:0.##} MB/min, and the last minute's "
-                + $"mean is within {options.MaxDriftPercent:0.##}% of the mean of the minute after warm-up ({samples.Count} samples, one every {options.SampleInterval.TotalSeconds:0.##} s)"));
+                + $"mean is within {options.MaxDriftPercent:0.##}% of the mean of the minute after warm-up ({samples.Count} samples, one every {options.SampleInterval.TotalSeconds:0.##} s; the live heap from the {collections} taken after a full GC, one every {options.FullGcInterval.TotalSeconds:0.##} s)"));
             if (options.SamplesFile is { } file)
             {
                 WriteSamples(file, samples);
@@ -280,12 +297,29 @@ internal static class Soak
         }
     }
 
+    /// <summary>Every echo still owed gets up to a minute to arrive; whatever has not by then is lost.</summary>
+    private static async Task<bool> DrainAsync(SoakSocket[] sockets)
+    {
+        var clock = Stopwatch.StartNew();
+        while (sockets.Any(s => s.InFlight > 0))
+        {
+            if (clock.Elapsed > s_drainTimeout)
+            {
+                return false;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return true;
+    }
+
     private static void WriteSamples(string file, IReadOnlyList<MemorySample> samples)
     {
-        var text = new StringBuilder("elapsed_s,working_set_bytes,heap_bytes,heap_after_last_gc_bytes,gen0,gen1,gen2\n");
+        var text = new StringBuilder("elapsed_s,working_set_bytes,heap_bytes,after_full_gc,gen0,gen1,gen2\n");
         foreach (MemorySample s in samples)
         {
-            text.Append(CultureInfo.InvariantCulture, $"{s.Elapsed.TotalSeconds:F1},{s.WorkingSetBytes},{s.HeapBytes},{s.HeapAfterLastGcBytes},{s.Gen0},{s.Gen1},{s.Gen2}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{s.Elapsed.TotalSeconds:F1},{s.WorkingSetBytes},{s.HeapBytes},{(s.AfterFullGc ? 1 : 0)},{s.Gen0},{s.Gen1},{s.Gen2}\n");
         }
 
         string? directory = Path.GetDirectoryName(Path.GetFullPath(file));

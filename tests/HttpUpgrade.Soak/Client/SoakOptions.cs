@@ -17,6 +17,10 @@ internal sealed record SoakOptions
                                   every 5 s)
           --max-payload B         largest random payload in bytes; sizes are log-uniform from 1 (default 8192)
           --sample-seconds S      how often the server's working set and GC heap are read (default 5)
+          --gc-seconds S          how often one of those readings follows a full GC, for the live heap (default 30)
+          --prime-kib K           before the clock starts, each deflate socket sends at least K KiB back to back, so
+                                  its compression windows and hash tables are in use before memory is judged
+                                  (default 128; 0 turns it off)
           --warmup-seconds S      samples before this are not judged (default 60)
           --max-slope MB          largest allowed growth after warm-up, MB per minute, of the least-squares line
                                   through the samples (default 2)
@@ -38,6 +42,11 @@ internal sealed record SoakOptions
     public int MaxPayload { get; init; } = 8192;
 
     public TimeSpan SampleInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan FullGcInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Payload bytes each deflate socket sends before the clock starts (zlib state touches its pages as data flows).</summary>
+    public int PrimeBytes { get; init; } = 128 * 1024;
 
     public TimeSpan Warmup { get; init; } = TimeSpan.FromMinutes(1);
 
@@ -78,6 +87,8 @@ internal sealed record SoakOptions
                 "--rate" => options with { Rate = Positive(Number(), "--rate") },
                 "--max-payload" => options with { MaxPayload = (int)Positive(Number(), "--max-payload") },
                 "--sample-seconds" => options with { SampleInterval = TimeSpan.FromSeconds(Positive(Number(), "--sample-seconds")) },
+                "--gc-seconds" => options with { FullGcInterval = TimeSpan.FromSeconds(Positive(Number(), "--gc-seconds")) },
+                "--prime-kib" => options with { PrimeBytes = (int)(NotNegative(Number(), "--prime-kib") * 1024) },
                 "--warmup-seconds" => options with { Warmup = TimeSpan.FromSeconds(Positive(Number(), "--warmup-seconds")) },
                 "--max-slope" => options with { MaxSlopeMegabytesPerMinute = Positive(Number(), "--max-slope") },
                 "--max-drift" => options with { MaxDriftPercent = Positive(Number(), "--max-drift") },
@@ -91,6 +102,9 @@ internal sealed record SoakOptions
 
     private static double Positive(double value, string name)
         => value > 0 && double.IsFinite(value) ? value : throw new ArgumentException($"{name} must be positive.");
+
+    private static double NotNegative(double value, string name)
+        => value >= 0 && double.IsFinite(value) ? value : throw new ArgumentException($"{name} must not be negative.");
 
     private static double Share(double value)
         => value is >= 0 and <= 1 ? value : throw new ArgumentException("--deflate-share must lie between 0 and 1.");

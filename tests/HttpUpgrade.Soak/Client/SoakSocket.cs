@@ -89,6 +89,31 @@ internal sealed class SoakSocket : IDisposable
         _receiving = ReceiveLoopAsync();
     }
 
+    /// <summary>
+    /// Sends messages back to back until their payloads add up to <paramref name="bytes"/>. A compressor's window and
+    /// hash chains (RFC 7692 §7.1.2: up to 32 KiB of history each way) take memory page by page as data passes through
+    /// them; at one message every few seconds that would take minutes, and memory would climb through the warm-up.
+    /// </summary>
+    public async Task PrimeAsync(int bytes)
+    {
+        byte[] message = new byte[HeaderLength + _maxPayload];
+        long total = 0;
+        try
+        {
+            while (total < bytes)
+            {
+                int length = Fill(message);
+                await _socket.SendAsync(message.AsMemory(0, length), WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
+                Interlocked.Increment(ref _sent);
+                total += length - HeaderLength;
+            }
+        }
+        catch (Exception exception) when (exception is WebSocketException or System.IO.IOException)
+        {
+            Fail("send: " + exception.Message);
+        }
+    }
+
     /// <summary>Sends one message every <paramref name="interval"/>, the first after <paramref name="offset"/>, until stopped.</summary>
     public async Task SendLoopAsync(TimeSpan offset, TimeSpan interval, CancellationToken stop)
     {
