@@ -164,7 +164,16 @@ internal static class Soak
 
             TimeSpan exchanged = clock.Elapsed;
             stop.Cancel();
-            await Task.WhenAll(senders);
+            try
+            {
+                // A send blocks only while the server reads nothing; then the sockets it blocks on fail at the close.
+                await Task.WhenAll(senders).WaitAsync(s_drainTimeout);
+            }
+            catch (TimeoutException)
+            {
+                Console.WriteLine($"{senders.Count(t => !t.IsCompleted):N0} sends still pending {s_drainTimeout.TotalSeconds:0} s after the exchange ended");
+            }
+
             HostCpu cpu = HostCpu.Read() - cpuBefore;
             TimeSpan clientCpu = Environment.CpuUsage.TotalTime - clientCpuBefore;
             ServerStats serverAfter = await server.ReadStatsAsync(wire);

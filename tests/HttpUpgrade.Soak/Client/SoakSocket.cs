@@ -170,8 +170,9 @@ internal sealed class SoakSocket : IDisposable
                 Fail($"close: state {_socket.State}, status {_socket.CloseStatus?.ToString() ?? "none"}");
             }
         }
-        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or TimeoutException or System.IO.IOException)
+        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or TimeoutException or System.IO.IOException or InvalidOperationException)
         {
+            // InvalidOperationException: a send that never completed (a server that stopped reading) is still pending.
             Fail("close: " + exception.Message);
         }
     }
