@@ -1,0 +1,64 @@
+using System.Net.WebSockets;
+using System.Threading.Tasks;
+using Xunit;
+
+namespace HttpUpgrade.Deployment.Tests;
+
+/// <summary>
+/// The WebSocket same-origin default (RFC 6455 §10.2) behind a proxy. A page served through the proxy sends
+/// <c>Origin: http://proxy-host:port</c>; the backend compares it with the request's scheme and <c>Host</c>, which are
+/// the proxy's view of the backend unless <c>UseForwardedHeaders</c> puts the public ones back from X-Forwarded-Proto and
+/// X-Forwarded-Host.
+/// </summary>
+[Collection(DeploymentCollection.Name)]
+public sealed class ForwardedHeadersTests(DeploymentFixture deployment)
+{
+    [Theory]
+    [InlineData("nginx", true, 101)]
+    [InlineData("haproxy", true, 101)]
+    [InlineData("yarp", true, 101)]
+
+    // nginx sends Host: $proxy_host (the upstream's name, "sample") by default; YARP sends the destination's host and
+    // port. The backend then sees another origin than the page's and refuses the handshake.
+    [InlineData("nginx", false, 403)]
+    [InlineData("yarp", false, 403)]
+
+    // HAProxy passes Host on as the client sent it, so on a plain-HTTP proxy the page's origin matches even without
+    // forwarded headers (a proxy that terminates TLS would still differ in scheme: https page, http request).
+    [InlineData("haproxy", false, 101)]
+    public async Task PageServedThroughTheProxy_OpensItsWebSocket_WhenTheBackendReadsForwardedHeaders(string proxyName, bool forwardedHeaders, int expected)
+    {
+        ReverseProxy proxy = forwardedHeaders ? deployment.Proxy(proxyName) : deployment.ProxyToPlainBackend(proxyName);
+        using ClientWebSocket client = Clients.WebSocket("chat.v2");
+        client.Options.SetRequestHeader("Origin", proxy.PublicOrigin);
+
+        Assert.Equal(expected, await Clients.ConnectAsync(client, proxy.WebSocketUri("/chat")));
+    }
+
+    [Theory]
+    [MemberData(nameof(DeploymentFixture.Proxies), MemberType = typeof(DeploymentFixture))]
+    public async Task ForeignPage_IsRefused_EvenWhenItSendsItsOwnForwardedHeaders(string proxyName)
+    {
+        // Each proxy replaces X-Forwarded-Host/Proto with what it saw, so a client cannot make its origin the "public" one.
+        ReverseProxy proxy = deployment.Proxy(proxyName);
+        using ClientWebSocket client = Clients.WebSocket("chat.v2");
+        client.Options.SetRequestHeader("Origin", "https://attacker.example");
+        client.Options.SetRequestHeader("X-Forwarded-Host", "attacker.example");
+        client.Options.SetRequestHeader("X-Forwarded-Proto", "https");
+
+        Assert.Equal(403, await Clients.ConnectAsync(client, proxy.WebSocketUri("/chat")));
+    }
+
+    [Fact]
+    public async Task ClientOnATrustedNetwork_ReachingTheBackendDirectly_ChoosesItsOwnOrigin()
+    {
+        // The backend trusts forwarded headers from any loopback address (KnownIPNetworks 127.0.0.0/8). A client that
+        // gets there without the proxy is trusted too: the backend must listen only where the proxy alone reaches it.
+        using ClientWebSocket client = Clients.WebSocket("chat.v2");
+        client.Options.SetRequestHeader("Origin", "https://attacker.example");
+        client.Options.SetRequestHeader("X-Forwarded-Host", "attacker.example");
+        client.Options.SetRequestHeader("X-Forwarded-Proto", "https");
+
+        Assert.Equal(101, await Clients.ConnectAsync(client, new System.Uri($"ws://{deployment.Backend.Address}/chat")));
+    }
+}
