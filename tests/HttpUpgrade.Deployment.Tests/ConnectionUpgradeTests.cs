@@ -26,6 +26,7 @@ public sealed class ConnectionUpgradeTests(DeploymentFixture deployment)
     [InlineData("nginx", 200)]
     [InlineData("haproxy", 200)]
     [InlineData("yarp", 200)]
+    [InlineData("yarp-custom-upgrade", 200)]
     [InlineData("nginx-any-upgrade", 101)]
     [InlineData("haproxy-any-upgrade", 101)]
     public async Task H2cUpgrade_IsForwardedOnlyByTheAnyUpgradeConfigurations(string configuration, int expected)
@@ -96,6 +97,7 @@ public sealed class ConnectionUpgradeTests(DeploymentFixture deployment)
     [InlineData("nginx", 200)]
     [InlineData("haproxy", 200)]
     [InlineData("yarp", 200)]
+    [InlineData("yarp-custom-upgrade", 200)]
     [InlineData("nginx-any-upgrade", 101)]
     [InlineData("haproxy-any-upgrade", 101)]
     public async Task TlsUpgrade_IsForwardedOnlyByTheAnyUpgradeConfigurations(string configuration, int expected)

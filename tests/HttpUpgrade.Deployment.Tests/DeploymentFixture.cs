@@ -11,7 +11,7 @@ namespace HttpUpgrade.Deployment.Tests;
 /// <list type="bullet">
 /// <item><see cref="Backend"/> runs with <c>ForwardedHeaders:Enabled=true</c>, as docs/deployment.md deploys it; nginx,
 /// HAProxy and YARP with the recommended configurations (nginx.conf, haproxy.cfg, yarp.json), and the configurations
-/// kept to show what goes wrong (nginx-any-upgrade.conf, haproxy-any-upgrade.cfg, nginx-no-upgrade.conf), are in front of it.</item>
+/// kept to show what goes wrong (nginx-any-upgrade.conf, haproxy-any-upgrade.cfg, nginx-no-upgrade.conf), and YARP with a transform that passes echo/1 on (yarp-custom-upgrade), are in front of it.</item>
 /// <item><see cref="PlainBackend"/> runs as the README starts it, without forwarded headers; nginx, HAProxy and YARP
 /// with the recommended configurations are in front of it too.</item>
 /// </list>
@@ -69,6 +69,7 @@ public sealed class DeploymentFixture : IAsyncLifetime
             Start(_proxies, ProxyProcess.StartNginxAsync("nginx-any-upgrade.conf", Backend.Address)),
             Start(_proxies, ProxyProcess.StartHaproxyAsync("haproxy-any-upgrade.cfg", Backend.Address)),
             Start(_proxies, ProxyProcess.StartNginxAsync("nginx-no-upgrade.conf", Backend.Address)),
+            Start(_proxies, YarpProxy.StartAsync(Backend.Address, forwardEcho: true)),
             Start(_plainProxies, ProxyProcess.StartNginxAsync("nginx.conf", PlainBackend.Address)),
             Start(_plainProxies, ProxyProcess.StartHaproxyAsync("haproxy.cfg", PlainBackend.Address)),
             Start(_plainProxies, YarpProxy.StartAsync(PlainBackend.Address)));

@@ -48,6 +48,7 @@ public sealed class ProxiedUpgradeTests(DeploymentFixture deployment)
     [Theory]
     [InlineData("nginx")]
     [InlineData("haproxy")]
+    [InlineData("yarp-custom-upgrade")]
     public async Task EchoToken_RawByteStream_IsRelayedBothWays(string proxyName)
     {
         ReverseProxy proxy = deployment.Proxy(proxyName);
@@ -74,6 +75,7 @@ public sealed class ProxiedUpgradeTests(DeploymentFixture deployment)
     {
         // YARP's forwarder passes Upgrade on only for "websocket" and "SPDY/*"; for any other token it drops the field
         // (hop-by-hop, RFC 9110 §7.6.1) and forwards a plain GET, which the upgrade-only endpoint answers with 426.
+        // YarpProxy.ForwardUpgradeTokens passes the token on (yarp-custom-upgrade, tested above).
         ReverseProxy proxy = deployment.Proxy("yarp");
         await using RawConnection connection = await RawConnection.OpenAsync(proxy.Port);
         await connection.SendAsync(Clients.RequestHead(proxy, "GET", "/chat", "Connection: Upgrade", "Upgrade: echo/1"));

@@ -9,10 +9,14 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy.Transforms;
+using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace HttpUpgrade.Deployment.Tests;
 
@@ -25,12 +29,16 @@ public sealed class YarpProxy : ReverseProxy
 {
     private readonly WebApplication _app;
 
-    private YarpProxy(int port, WebApplication app)
-        : base("yarp", port) => _app = app;
+    private YarpProxy(string name, int port, WebApplication app)
+        : base(name, port) => _app = app;
 
     public override string Log => "";
 
-    public static async Task<YarpProxy> StartAsync(string backend)
+    /// <summary>
+    /// Starts YARP in front of <paramref name="backend"/>: as configured by yarp.json alone (<c>yarp</c>), or with
+    /// <see cref="ForwardUpgradeTokens"/> for <c>echo/1</c> (<c>yarp-custom-upgrade</c>).
+    /// </summary>
+    public static async Task<YarpProxy> StartAsync(string backend, bool forwardEcho = false)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -39,7 +47,12 @@ public sealed class YarpProxy : ReverseProxy
         // Only yarp.json: the sample's appsettings.json, copied beside this assembly by the project reference, names Kestrel endpoints.
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(config)));
-        builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        IReverseProxyBuilder proxy = builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        if (forwardEcho)
+        {
+            proxy.AddTransforms(transforms => ForwardUpgradeTokens(transforms, "echo/1"));
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
 
         WebApplication app = builder.Build();
@@ -47,8 +60,28 @@ public sealed class YarpProxy : ReverseProxy
         await app.StartAsync();
         string[] addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.ToArray();
         string address = addresses.Length == 1 ? addresses[0] : throw new InvalidOperationException("YARP listens on " + string.Join(", ", addresses));
-        return new YarpProxy(new Uri(address).Port, app);
+        return new YarpProxy(forwardEcho ? "yarp-custom-upgrade" : "yarp", new Uri(address).Port, app);
     }
+
+    /// <summary>
+    /// Passes on an HTTP/1.1 upgrade to one of <paramref name="tokens"/>. YARP's forwarder passes <c>Upgrade</c> on only
+    /// for <c>websocket</c> and <c>SPDY/*</c> and drops it (a hop-by-hop field, RFC 9110 §7.6.1) for any other token;
+    /// after the backend's 101 it relays any upgraded connection. Only a single listed token is passed on, never h2c.
+    /// </summary>
+    public static void ForwardUpgradeTokens(TransformBuilderContext transforms, params string[] tokens)
+        => transforms.AddRequestTransform(context =>
+        {
+            HttpContext http = context.HttpContext;
+            if (http.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true }
+                && http.Request.Headers.Upgrade is [string token]
+                && tokens.Contains(token, StringComparer.OrdinalIgnoreCase))
+            {
+                context.ProxyRequest.Headers.TryAddWithoutValidation("Connection", "Upgrade");
+                context.ProxyRequest.Headers.TryAddWithoutValidation("Upgrade", token);
+            }
+
+            return ValueTask.CompletedTask;
+        });
 
     public override async ValueTask DisposeAsync()
     {
