@@ -24,6 +24,9 @@ public sealed class DeploymentFixture : IAsyncLifetime
     private readonly Dictionary<string, ReverseProxy> _proxies = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ReverseProxy> _plainProxies = new(StringComparer.Ordinal);
 
+    /// <summary>The certificate with which every proxy terminates TLS on its <see cref="ReverseProxy.TlsPort"/>.</summary>
+    public ProxyCertificate Certificate { get; } = new();
+
     public SampleBackend Backend { get; private set; } = null!;
 
     public SampleBackend PlainBackend { get; private set; } = null!;
@@ -63,16 +66,16 @@ public sealed class DeploymentFixture : IAsyncLifetime
         }
 
         ReverseProxy[] started = await Task.WhenAll(
-            Start(_proxies, ProxyProcess.StartNginxAsync("nginx.conf", Backend.Address)),
-            Start(_proxies, ProxyProcess.StartHaproxyAsync("haproxy.cfg", Backend.Address)),
-            Start(_proxies, YarpProxy.StartAsync(Backend.Address)),
-            Start(_proxies, ProxyProcess.StartNginxAsync("nginx-any-upgrade.conf", Backend.Address)),
-            Start(_proxies, ProxyProcess.StartHaproxyAsync("haproxy-any-upgrade.cfg", Backend.Address)),
-            Start(_proxies, ProxyProcess.StartNginxAsync("nginx-no-upgrade.conf", Backend.Address)),
-            Start(_proxies, YarpProxy.StartAsync(Backend.Address, forwardEcho: true)),
-            Start(_plainProxies, ProxyProcess.StartNginxAsync("nginx.conf", PlainBackend.Address)),
-            Start(_plainProxies, ProxyProcess.StartHaproxyAsync("haproxy.cfg", PlainBackend.Address)),
-            Start(_plainProxies, YarpProxy.StartAsync(PlainBackend.Address)));
+            Start(_proxies, ProxyProcess.StartNginxAsync("nginx.conf", Backend.Address, Certificate)),
+            Start(_proxies, ProxyProcess.StartHaproxyAsync("haproxy.cfg", Backend.Address, Certificate)),
+            Start(_proxies, YarpProxy.StartAsync(Backend.Address, Certificate)),
+            Start(_proxies, ProxyProcess.StartNginxAsync("nginx-any-upgrade.conf", Backend.Address, Certificate)),
+            Start(_proxies, ProxyProcess.StartHaproxyAsync("haproxy-any-upgrade.cfg", Backend.Address, Certificate)),
+            Start(_proxies, ProxyProcess.StartNginxAsync("nginx-no-upgrade.conf", Backend.Address, Certificate)),
+            Start(_proxies, YarpProxy.StartAsync(Backend.Address, Certificate, forwardEcho: true)),
+            Start(_plainProxies, ProxyProcess.StartNginxAsync("nginx.conf", PlainBackend.Address, Certificate)),
+            Start(_plainProxies, ProxyProcess.StartHaproxyAsync("haproxy.cfg", PlainBackend.Address, Certificate)),
+            Start(_plainProxies, YarpProxy.StartAsync(PlainBackend.Address, Certificate)));
         Assert.Equal(started.Length, _proxies.Count + _plainProxies.Count);
     }
 
@@ -97,6 +100,8 @@ public sealed class DeploymentFixture : IAsyncLifetime
             await PlainBackend.DisposeAsync();
             PlainBackend = null!;
         }
+
+        Certificate.Dispose();
     }
 
     private async Task<ReverseProxy> Start<T>(Dictionary<string, ReverseProxy> into, Task<T> starting)

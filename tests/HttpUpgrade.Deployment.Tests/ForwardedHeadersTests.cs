@@ -1,4 +1,7 @@
 using System.Net.WebSockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
 
@@ -24,7 +27,7 @@ public sealed class ForwardedHeadersTests(DeploymentFixture deployment)
     [InlineData("yarp", false, 403)]
 
     // HAProxy passes Host on as the client sent it, so on a plain-HTTP proxy the page's origin matches even without
-    // forwarded headers (a proxy that terminates TLS would still differ in scheme: https page, http request).
+    // forwarded headers; where it terminates TLS the scheme still differs (next test).
     [InlineData("haproxy", false, 101)]
     public async Task PageServedThroughTheProxy_OpensItsWebSocket_WhenTheBackendReadsForwardedHeaders(string proxyName, bool forwardedHeaders, int expected)
     {
@@ -33,6 +36,32 @@ public sealed class ForwardedHeadersTests(DeploymentFixture deployment)
         client.Options.SetRequestHeader("Origin", proxy.PublicOrigin);
 
         Assert.Equal(expected, await Clients.ConnectAsync(client, proxy.WebSocketUri("/chat")));
+    }
+
+    [Theory]
+    [InlineData("nginx", true, 101)]
+    [InlineData("haproxy", true, 101)]
+    [InlineData("yarp", true, 101)]
+
+    // The page is https, the request the backend sees is http: without X-Forwarded-Proto read, no proxy's page matches.
+    [InlineData("nginx", false, 403)]
+    [InlineData("haproxy", false, 403)]
+    [InlineData("yarp", false, 403)]
+    public async Task PageServedOverTheProxysTls_OpensItsWebSocket_WhenTheBackendReadsForwardedHeaders(string proxyName, bool forwardedHeaders, int expected)
+    {
+        ReverseProxy proxy = forwardedHeaders ? deployment.Proxy(proxyName) : deployment.ProxyToPlainBackend(proxyName);
+        using ClientWebSocket client = Clients.WebSocket("chat.v2");
+        string expectedCertificate = deployment.Certificate.Certificate.Thumbprint;
+        client.Options.RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is X509Certificate2 { Thumbprint: var thumbprint } && thumbprint == expectedCertificate;
+        client.Options.SetRequestHeader("Origin", proxy.PublicTlsOrigin);
+
+        Assert.Equal(expected, await Clients.ConnectAsync(client, proxy.SecureWebSocketUri("/chat")));
+        if (expected == 101)
+        {
+            using var timeout = new CancellationTokenSource(Clients.Timeout);
+            await client.SendAsync(Encoding.UTF8.GetBytes("over TLS to " + proxyName), WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+            Assert.Equal("over TLS to " + proxyName, await Clients.ReceiveTextAsync(client));
+        }
     }
 
     [Theory]

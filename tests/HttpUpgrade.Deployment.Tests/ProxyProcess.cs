@@ -23,8 +23,8 @@ public sealed class ProxyProcess : ReverseProxy
     private readonly string _directory;
     private readonly ConcurrentQueue<string> _output;
 
-    private ProxyProcess(string name, int port, Process process, string directory, ConcurrentQueue<string> output)
-        : base(name, port)
+    private ProxyProcess(string name, int port, int? tlsPort, Process process, string directory, ConcurrentQueue<string> output)
+        : base(name, port, tlsPort)
     {
         _process = process;
         _directory = directory;
@@ -42,15 +42,20 @@ public sealed class ProxyProcess : ReverseProxy
     }
 
     /// <summary>Starts nginx with <paramref name="template"/> (one of Proxies/nginx*.conf) in front of <paramref name="backend"/>.</summary>
-    public static Task<ProxyProcess> StartNginxAsync(string template, string backend)
-        => StartAsync(template, backend, "/usr/sbin/nginx", "nginx.conf", (directory, config) => ["-p", directory + "/", "-c", config]);
+    public static Task<ProxyProcess> StartNginxAsync(string template, string backend, ProxyCertificate certificate)
+        => StartAsync(template, backend, certificate, "/usr/sbin/nginx", "nginx.conf", (directory, config) => ["-p", directory + "/", "-c", config]);
 
     /// <summary>Starts HAProxy with <paramref name="template"/> (one of Proxies/haproxy*.cfg) in front of <paramref name="backend"/>.</summary>
-    public static Task<ProxyProcess> StartHaproxyAsync(string template, string backend)
-        => StartAsync(template, backend, "/usr/sbin/haproxy", "haproxy.cfg", (_, config) => ["-f", config, "-db"]);
+    public static Task<ProxyProcess> StartHaproxyAsync(string template, string backend, ProxyCertificate certificate)
+        => StartAsync(template, backend, certificate, "/usr/sbin/haproxy", "haproxy.cfg", (_, config) => ["-f", config, "-db"]);
 
     private static async Task<ProxyProcess> StartAsync(
-        string template, string backend, string executable, string configName, Func<string, string, string[]> arguments)
+        string template,
+        string backend,
+        ProxyCertificate certificate,
+        string executable,
+        string configName,
+        Func<string, string, string[]> arguments)
     {
         Assert.True(File.Exists(executable), $"{executable} is missing; .ci/run installs it.");
         string name = Path.GetFileNameWithoutExtension(template);
@@ -60,10 +65,16 @@ public sealed class ProxyProcess : ReverseProxy
             string directory = Directory.CreateTempSubdirectory($"httpupgrade-{name}-").FullName;
             int port = ProxyConfig.FreeLoopbackPort();
             string config = Path.Combine(directory, configName);
+            string text = await File.ReadAllTextAsync(Path.Combine(ProxyConfig.Directory, template));
+            int? tlsPort = text.Contains("{{LISTEN_TLS}}", StringComparison.Ordinal) ? ProxyConfig.FreeLoopbackPort() : null;
             await File.WriteAllTextAsync(config, ProxyConfig.Fill(template, new Dictionary<string, string>
             {
                 ["LISTEN"] = $"127.0.0.1:{port}",
+                ["LISTEN_TLS"] = $"127.0.0.1:{tlsPort}",
                 ["BACKEND"] = backend,
+                ["CERTIFICATE"] = certificate.CertificateFile,
+                ["CERTIFICATE_KEY"] = certificate.KeyFile,
+                ["CERTIFICATE_PEM"] = certificate.CombinedFile,
             }));
 
             var start = new ProcessStartInfo(executable)
@@ -85,8 +96,8 @@ public sealed class ProxyProcess : ReverseProxy
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
 
-            var proxy = new ProxyProcess(name, port, process, directory, output);
-            if (await proxy.WaitUntilListeningAsync())
+            var proxy = new ProxyProcess(name, port, tlsPort, process, directory, output);
+            if (await proxy.WaitUntilListeningAsync(port) && (tlsPort is not int secure || await proxy.WaitUntilListeningAsync(secure)))
             {
                 return proxy;
             }
@@ -99,7 +110,7 @@ public sealed class ProxyProcess : ReverseProxy
         throw new InvalidOperationException($"{name} did not start listening.{failures}");
     }
 
-    private async Task<bool> WaitUntilListeningAsync()
+    private async Task<bool> WaitUntilListeningAsync(int port)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(15))
@@ -112,7 +123,7 @@ public sealed class ProxyProcess : ReverseProxy
             try
             {
                 using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Port));
+                await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
                 return true;
             }
             catch (SocketException)

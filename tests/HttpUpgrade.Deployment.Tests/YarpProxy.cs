@@ -29,8 +29,8 @@ public sealed class YarpProxy : ReverseProxy
 {
     private readonly WebApplication _app;
 
-    private YarpProxy(string name, int port, WebApplication app)
-        : base(name, port) => _app = app;
+    private YarpProxy(string name, int port, int tlsPort, WebApplication app)
+        : base(name, port, tlsPort) => _app = app;
 
     public override string Log => "";
 
@@ -38,7 +38,7 @@ public sealed class YarpProxy : ReverseProxy
     /// Starts YARP in front of <paramref name="backend"/>: as configured by yarp.json alone (<c>yarp</c>), or with
     /// <see cref="ForwardUpgradeTokens"/> for <c>echo/1</c> (<c>yarp-custom-upgrade</c>).
     /// </summary>
-    public static async Task<YarpProxy> StartAsync(string backend, bool forwardEcho = false)
+    public static async Task<YarpProxy> StartAsync(string backend, ProxyCertificate certificate, bool forwardEcho = false)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -53,14 +53,23 @@ public sealed class YarpProxy : ReverseProxy
             proxy.AddTransforms(transforms => ForwardUpgradeTokens(transforms, "echo/1"));
         }
 
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, 0);
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate.Certificate));
+        });
 
         WebApplication app = builder.Build();
         app.MapReverseProxy();
         await app.StartAsync();
-        string[] addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.ToArray();
-        string address = addresses.Length == 1 ? addresses[0] : throw new InvalidOperationException("YARP listens on " + string.Join(", ", addresses));
-        return new YarpProxy(forwardEcho ? "yarp-custom-upgrade" : "yarp", new Uri(address).Port, app);
+        // Kestrel reports its bound addresses in the order the endpoints were configured.
+        Uri[] addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToArray();
+        if (addresses is not [{ Scheme: "http" } plain, { Scheme: "https" } secure])
+        {
+            throw new InvalidOperationException("YARP listens on " + string.Join(", ", (object[])addresses));
+        }
+
+        return new YarpProxy(forwardEcho ? "yarp-custom-upgrade" : "yarp", plain.Port, secure.Port, app);
     }
 
     /// <summary>
