@@ -59,6 +59,42 @@ public sealed class ConnectionUpgradeTests(DeploymentFixture deployment)
         Assert.Equal(new byte[] { 0, 0, 0, 0 }, frameHeader.AsSpan(5, 4).ToArray());   // stream 0
     }
 
+    /// <summary>Ways to hide h2c from an allow-list that looks at the first token or at one field line only.</summary>
+    public static TheoryData<string, string> HiddenH2cOffers()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (string proxy in new[] { "nginx", "haproxy", "yarp", "yarp-custom-upgrade" })
+        {
+            data.Add(proxy, "Upgrade: websocket, h2c");
+            data.Add(proxy, "Upgrade: H2C");
+            data.Add(proxy, "Upgrade: websocket\r\nUpgrade: h2c");
+            data.Add(proxy, "Upgrade: echo/1\r\nUpgrade: h2c");
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(HiddenH2cOffers))]
+    public async Task H2cHiddenInAListOrASecondFieldLine_IsNotForwardedEither(string configuration, string upgrade)
+    {
+        ReverseProxy proxy = deployment.Proxy(configuration);
+        await using RawConnection connection = await RawConnection.OpenAsync(proxy.Port);
+        await connection.SendAsync(Clients.RequestHead(
+            proxy, "GET", "/",
+            "Connection: Upgrade, HTTP2-Settings",
+            upgrade,
+            "HTTP2-Settings: " + H2cSettings));
+
+        // Whatever reaches the backend, it is not an h2c offer: "/" is no upgrade endpoint, so it serves the page.
+        // HAProxy refuses "websocket, h2c" itself (400): it checks a WebSocket handshake, which has no key here.
+        RawResponseHead head = await connection.ReadHeadAsync();
+        bool refusedByHaproxy = configuration == "haproxy" && upgrade == "Upgrade: websocket, h2c";
+        Assert.True(head.StatusCode == (refusedByHaproxy ? 400 : 200), head.Text);
+        Assert.Empty(head.Values("Upgrade"));
+        Assert.Contains(refusedByHaproxy ? "<h1>400 Bad request</h1>" : "<title>HttpUpgrade chat</title>", await connection.ReadBodyAsync(head), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("nginx-any-upgrade")]
     [InlineData("haproxy-any-upgrade")]
