@@ -43,7 +43,7 @@ public sealed class ProxyProcess : ReverseProxy
 
     /// <summary>Starts nginx with <paramref name="template"/> (one of Proxies/nginx*.conf) in front of <paramref name="backend"/>.</summary>
     public static Task<ProxyProcess> StartNginxAsync(string template, string backend, ProxyCertificate certificate)
-        => StartAsync(template, backend, certificate, "/usr/sbin/nginx", "nginx.conf", (directory, config) => ["-p", directory + "/", "-c", config]);
+        => StartAsync(template, backend, certificate, "/usr/sbin/nginx", "nginx.conf", (directory, config) => ["-p", directory + "/", "-e", Path.Combine(directory, "error.log"), "-c", config]);
 
     /// <summary>Starts HAProxy with <paramref name="template"/> (one of Proxies/haproxy*.cfg) in front of <paramref name="backend"/>.</summary>
     public static Task<ProxyProcess> StartHaproxyAsync(string template, string backend, ProxyCertificate certificate)
@@ -63,6 +63,13 @@ public sealed class ProxyProcess : ReverseProxy
         for (int attempt = 1; attempt <= Attempts; attempt++)
         {
             string directory = Directory.CreateTempSubdirectory($"httpupgrade-{name}-").FullName;
+            if (!OperatingSystem.IsWindows())
+            {
+                // Run as root, nginx's workers run as an unprivileged user and keep buffered bodies in temporary
+                // directories under this one, which they must be able to enter.
+                File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
+            }
+
             int port = ProxyConfig.FreeLoopbackPort();
             string config = Path.Combine(directory, configName);
             string text = await File.ReadAllTextAsync(Path.Combine(ProxyConfig.Directory, template));
