@@ -65,6 +65,30 @@ public sealed class ForwardedHeadersTests(DeploymentFixture deployment)
     }
 
     [Theory]
+    [InlineData("nginx", false, "sample")]     // nginx's default: proxy_set_header Host $proxy_host, the upstream's name
+    [InlineData("haproxy", false, "public")]   // HAProxy passes Host on unchanged
+    [InlineData("yarp", false, "backend")]     // YARP's default: the destination's host and port
+    [InlineData("nginx", true, "public")]
+    [InlineData("haproxy", true, "public")]
+    [InlineData("yarp", true, "public")]
+    public async Task HostTheBackendSees_IsThePublicOne_OnlyWithForwardedHeaders(string proxyName, bool forwardedHeaders, string expected)
+    {
+        ReverseProxy proxy = forwardedHeaders ? deployment.Proxy(proxyName) : deployment.ProxyToPlainBackend(proxyName);
+        string host = expected switch
+        {
+            "public" => $"127.0.0.1:{proxy.Port}",
+            "backend" => deployment.PlainBackend.Address,
+            _ => expected,
+        };
+        using System.Net.Http.HttpClient http = Clients.Http();
+
+        // The sample's /about prints the WebSocket URL built from Request.Host, the same Host the origin check reads.
+        string about = await http.GetStringAsync(proxy.HttpUri("/about"));
+
+        Assert.Contains($"ws://{host}/chat", about, System.StringComparison.Ordinal);
+    }
+
+    [Theory]
     [MemberData(nameof(DeploymentFixture.Proxies), MemberType = typeof(DeploymentFixture))]
     public async Task ForeignPage_IsRefused_EvenWhenItSendsItsOwnForwardedHeaders(string proxyName)
     {
