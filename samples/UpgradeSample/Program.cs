@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.WebSockets;
 using System.Threading;
 using System.Threading.Tasks;
@@ -5,6 +6,7 @@ using HttpUpgrade;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
 using UpgradeSample;
 
@@ -16,6 +18,19 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(li
     listen.UseH2cUpgrade();                                   // RFC 7540 §3.2: Upgrade: h2c, and HTTP/2 by prior knowledge
 }));
 builder.Services.AddChatRoom(builder.Configuration);   // and, with Chat:Redis set, a Redis backplane across instances
+
+// Behind a reverse proxy on this machine (docs/deployment.md): its X-Forwarded-Host/Proto become the request's host and
+// scheme, so a page served through the proxy passes the WebSocket same-origin check. Off by default, since a client that
+// is not a trusted proxy must not choose what "same origin" means.
+bool forwardedHeaders = bool.TryParse(builder.Configuration["ForwardedHeaders:Enabled"], out bool enabled) && enabled;
+builder.Services.Configure<ForwardedHeadersOptions>(options =>
+{
+    options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+    options.KnownIPNetworks.Clear();
+    options.KnownProxies.Clear();
+    options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse("127.0.0.0/8"));   // only proxies on loopback are trusted
+    options.KnownProxies.Add(IPAddress.IPv6Loopback);
+});
 builder.Services.AddUpgradeHandlers();      // generated: registers ChatHandler and EchoHandler, and (AddHttpUpgrade) connection upgrades
 bool metrics = PrometheusMetrics.IsEnabled(builder.Configuration);   // Metrics:Prometheus=true
 if (metrics)
@@ -24,6 +39,11 @@ if (metrics)
 }
 
 var app = builder.Build();
+
+if (forwardedHeaders)
+{
+    app.UseForwardedHeaders();              // first, so everything after it (the origin check included) sees the public origin
+}
 
 app.UseDefaultFiles();                      // "/" serves wwwroot/index.html, a chat page that opens a WebSocket to /chat
 app.UseStaticFiles();
