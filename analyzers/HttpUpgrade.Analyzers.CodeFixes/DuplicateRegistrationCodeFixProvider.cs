@@ -13,7 +13,7 @@ namespace HttpUpgrade.Analyzers.CodeFixes;
 /// <summary>UPG003: removes an <c>[UpgradeProtocol]</c> whose every claim its own class already makes.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DuplicateRegistrationCodeFixProvider))]
 [Shared]
-public sealed class DuplicateRegistrationCodeFixProvider : SyntaxTargetCodeFixProvider<AttributeSyntax>
+internal sealed class DuplicateRegistrationCodeFixProvider : SyntaxTargetCodeFixProvider<AttributeSyntax>
 {
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =

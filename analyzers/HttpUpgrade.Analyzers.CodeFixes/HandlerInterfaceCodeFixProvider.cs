@@ -19,7 +19,7 @@ namespace HttpUpgrade.Analyzers.CodeFixes;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(HandlerInterfaceCodeFixProvider))]
 [Shared]
-public sealed class HandlerInterfaceCodeFixProvider : SyntaxTargetCodeFixProvider<(ClassDeclarationSyntax Declaration, string Interface)>
+internal sealed class HandlerInterfaceCodeFixProvider : SyntaxTargetCodeFixProvider<(ClassDeclarationSyntax Declaration, string Interface)>
 {
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =

@@ -18,7 +18,7 @@ namespace HttpUpgrade.Analyzers.CodeFixes;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ProtocolNameCodeFixProvider))]
 [Shared]
-public sealed class ProtocolNameCodeFixProvider : CodeFixProvider
+internal sealed class ProtocolNameCodeFixProvider : CodeFixProvider
 {
     private const string TrimEquivalenceKey = "UPG001.Trim";
     private const string SplitVersionEquivalenceKey = "UPG001.SplitVersion";

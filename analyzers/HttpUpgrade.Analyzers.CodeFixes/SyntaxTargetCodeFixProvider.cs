@@ -13,7 +13,7 @@ namespace HttpUpgrade.Analyzers.CodeFixes;
 /// target of a document in one edit, so that fixes of neighbouring targets do not conflict.
 /// </summary>
 /// <typeparam name="TTarget">What a diagnostic points the fix at; equal targets are changed once.</typeparam>
-public abstract class SyntaxTargetCodeFixProvider<TTarget> : CodeFixProvider
+internal abstract class SyntaxTargetCodeFixProvider<TTarget> : CodeFixProvider
 {
     /// <summary>The key that groups this fix's actions for Fix All.</summary>
     protected abstract string EquivalenceKey { get; }

@@ -15,7 +15,7 @@ namespace HttpUpgrade.Analyzers;
 /// version is 2.0 or 3.0, within one method body (for a minimal-hosting app, all of Program.cs).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class ConnectionHeaderAnalyzer : DiagnosticAnalyzer
+internal sealed class ConnectionHeaderAnalyzer : DiagnosticAnalyzer
 {
     private const string Fix = "remove it, or send the message over HTTP/1.1";
 

@@ -10,7 +10,7 @@ namespace HttpUpgrade.Analyzers;
 /// <c>UseHttps</c>. Both switch a cleartext connection; a TLS listener never sees them offered.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class ConnectionUpgradeListenerAnalyzer : DiagnosticAnalyzer
+internal sealed class ConnectionUpgradeListenerAnalyzer : DiagnosticAnalyzer
 {
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =

@@ -10,7 +10,7 @@ namespace HttpUpgrade.Analyzers;
 /// exactly those. Different classes may claim the same thing: only an endpoint that serves both must not (UPG011).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class DuplicateRegistrationAnalyzer : DiagnosticAnalyzer
+internal sealed class DuplicateRegistrationAnalyzer : DiagnosticAnalyzer
 {
     private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.CSharpShortErrorMessageFormat;
 

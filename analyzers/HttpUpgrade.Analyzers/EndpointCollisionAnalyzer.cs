@@ -17,7 +17,7 @@ namespace HttpUpgrade.Analyzers;
 /// (<see cref="RegistrationRules.FindDuplicates{TOwner}"/> over the registrations the generator emits).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class EndpointCollisionAnalyzer : DiagnosticAnalyzer
+internal sealed class EndpointCollisionAnalyzer : DiagnosticAnalyzer
 {
     private const string NamedEndpoint = "this endpoint";
     private const string EveryHandlerEndpoint = "this endpoint, which serves every handler of the assembly";

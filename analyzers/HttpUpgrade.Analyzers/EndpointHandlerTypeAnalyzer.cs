@@ -11,7 +11,7 @@ namespace HttpUpgrade.Analyzers;
 /// type is a class or interface this compilation sees whole, in source or in metadata (where the attribute is kept too).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class EndpointHandlerTypeAnalyzer : DiagnosticAnalyzer
+internal sealed class EndpointHandlerTypeAnalyzer : DiagnosticAnalyzer
 {
     private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.CSharpShortErrorMessageFormat;
 

@@ -14,7 +14,7 @@ namespace HttpUpgrade.Analyzers;
 /// <c>HttpProtocols.Http1</c>. Such an endpoint never receives an HTTP/1.1 <c>Upgrade</c> request.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class UpgradeEndpointProtocolsAnalyzer : DiagnosticAnalyzer
+internal sealed class UpgradeEndpointProtocolsAnalyzer : DiagnosticAnalyzer
 {
     // HttpProtocols flags.
     private const int Http1 = 1;

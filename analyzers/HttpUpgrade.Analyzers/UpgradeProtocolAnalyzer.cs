@@ -14,7 +14,7 @@ namespace HttpUpgrade.Analyzers;
 /// as a handler (UPG004, UPG005).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class UpgradeProtocolAnalyzer : DiagnosticAnalyzer
+internal sealed class UpgradeProtocolAnalyzer : DiagnosticAnalyzer
 {
     private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.CSharpShortErrorMessageFormat;
 

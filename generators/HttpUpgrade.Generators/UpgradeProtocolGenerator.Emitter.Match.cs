@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace HttpUpgrade.Generators;
 
-public sealed partial class UpgradeProtocolGenerator
+internal sealed partial class UpgradeProtocolGenerator
 {
     // The registry's Match method: a switch on the name's length, then one comparison per name of that length.
     internal static partial class Emitter

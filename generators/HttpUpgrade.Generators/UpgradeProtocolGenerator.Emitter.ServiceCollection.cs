@@ -1,6 +1,6 @@
 namespace HttpUpgrade.Generators;
 
-public sealed partial class UpgradeProtocolGenerator
+internal sealed partial class UpgradeProtocolGenerator
 {
     // The AddUpgradeHandlers() methods that register the assembly's registry with dependency injection.
     internal static partial class Emitter

@@ -8,7 +8,7 @@ using Microsoft.CodeAnalysis.Text;
 
 namespace HttpUpgrade.Generators;
 
-public sealed partial class UpgradeProtocolGenerator
+internal sealed partial class UpgradeProtocolGenerator
 {
     /// <summary>Writes the registry and, when dependency injection is referenced, the methods that register it.</summary>
     internal static partial class Emitter

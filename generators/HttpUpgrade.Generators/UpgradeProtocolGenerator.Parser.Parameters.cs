@@ -4,7 +4,7 @@ using Microsoft.CodeAnalysis.CSharp;
 
 namespace HttpUpgrade.Generators;
 
-public sealed partial class UpgradeProtocolGenerator
+internal sealed partial class UpgradeProtocolGenerator
 {
     // How a generated factory obtains each constructor argument, and the C# that spells a parameter's default.
     internal static partial class Parser

@@ -8,7 +8,7 @@ using Microsoft.CodeAnalysis.CSharp;
 
 namespace HttpUpgrade.Generators;
 
-public sealed partial class UpgradeProtocolGenerator
+internal sealed partial class UpgradeProtocolGenerator
 {
     /// <summary>
     /// Reads each declaration of a marked class into a <see cref="HandlerModel"/> with the registrations generated code

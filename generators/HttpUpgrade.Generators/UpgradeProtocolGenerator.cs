@@ -9,7 +9,7 @@ namespace HttpUpgrade.Generators;
 /// dependency injection (<c>AddUpgradeHandlers()</c> inside the assembly, <c>Add{Assembly}UpgradeHandlers()</c> from others).
 /// </summary>
 [Generator(LanguageNames.CSharp)]
-public sealed partial class UpgradeProtocolGenerator : IIncrementalGenerator
+internal sealed partial class UpgradeProtocolGenerator : IIncrementalGenerator
 {
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)

@@ -8,7 +8,6 @@ using System.Runtime.Loader;
 using System.Threading;
 using System.Threading.Tasks;
 using HttpUpgrade.Analyzers.Tests.Infrastructure;
-using HttpUpgrade.Generators;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -345,11 +344,17 @@ public sealed class GeneratorParityTests
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
     }
 
+    // The generator is internal, which Roslyn allows: the compiler finds it by its [Generator] attribute and creates it by
+    // reflection, as this does (this project sees the analyzers' internals, and the sources they share with the generator).
+    private static IIncrementalGenerator CreateGenerator()
+        => (IIncrementalGenerator)Activator.CreateInstance(
+            Type.GetType("HttpUpgrade.Generators.UpgradeProtocolGenerator, HttpUpgrade.Generators", throwOnError: true)!)!;
+
     // What the generated registry holds at run time: the generator's output, compiled, loaded and constructed.
     private static List<string> RunGeneratorAndLoadRegistrations(CSharpCompilation compilation)
     {
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
-            new[] { new UpgradeProtocolGenerator().AsSourceGenerator() },
+            new[] { CreateGenerator().AsSourceGenerator() },
             parseOptions: (CSharpParseOptions)compilation.SyntaxTrees.First().Options);
         driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
         Assert.Empty(generatorDiagnostics);

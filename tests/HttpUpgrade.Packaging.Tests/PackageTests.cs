@@ -19,7 +19,7 @@ namespace HttpUpgrade.Packaging.Tests;
 /// <c>HttpUpgrade.AspNetCore</c> depends on it. A fresh app and class library built from a folder feed upgrade.
 /// </summary>
 [Collection(DotnetCollection.Name)]
-public sealed class PackageTests(PackedFeed feed, ITestOutputHelper log)
+public sealed partial class PackageTests(PackedFeed feed, ITestOutputHelper log)
 {
     private static readonly TimeSpan s_buildTimeout = TimeSpan.FromMinutes(10);
 
@@ -98,6 +98,9 @@ public sealed class PackageTests(PackedFeed feed, ITestOutputHelper log)
             environment);
         log.WriteLine($"fresh app and library: restore {restore.Duration.TotalSeconds:F0} s, build {build.Duration.TotalSeconds:F0} s");
         Assert.True(build.ExitCode == 0, "dotnet build failed:\n" + build.Output);
+
+        // The packaged analyzers (internal types, which Roslyn creates by reflection) ran: Program.cs has an UPG008.
+        Assert.Matches(@"Program\.cs\(25,\d+\): warning UPG008", build.Output);
 
         // The app references only HttpUpgrade.AspNetCore; the generator and analyzers reach it through HttpUpgrade.
         foreach (string project in new[] { "App", "Contoso.Greetings" })
@@ -185,6 +188,7 @@ public sealed class PackageTests(PackedFeed feed, ITestOutputHelper log)
                 <ImplicitUsings>enable</ImplicitUsings>
                 <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
                 <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles>
+                <WarningsNotAsErrors>UPG008</WarningsNotAsErrors>
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="HttpUpgrade.AspNetCore" Version="{feed.Version}" />
@@ -209,6 +213,17 @@ public sealed class PackageTests(PackedFeed feed, ITestOutputHelper log)
             {
                 public Task HandleAsync(UpgradeContext context, CancellationToken aborted)
                     => context.Transport.CopyToAsync(context.Transport, aborted);
+            }
+
+            // Never sent: HTTP/2 has no Upgrade header, which the packaged analyzers report (UPG008).
+            internal static class Http2Requests
+            {
+                public static HttpRequestMessage WithUpgradeHeader()
+                {
+                    var request = new HttpRequestMessage(HttpMethod.Get, "http://localhost/") { Version = System.Net.HttpVersion.Version20 };
+                    request.Headers.TryAddWithoutValidation("Upgrade", "websocket");
+                    return request;
+                }
             }
             """);
     }

@@ -32,7 +32,7 @@ internal sealed class Workspace : IDisposable
         string source = RepositoryPaths.Root;
         string destination = Path.Combine(Root, name);
         Directory.CreateDirectory(destination);
-        foreach (string file in new[] { "Directory.Build.props", "Directory.Packages.props", "global.json", "README.md" })
+        foreach (string file in new[] { ".gitignore", "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json", "README.md" })
         {
             File.Copy(Path.Combine(source, file), Path.Combine(destination, file));
         }
