@@ -49,4 +49,16 @@ internal static partial class Log
 
     [LoggerMessage(15, LogLevel.Debug, "Connection {ConnectionId} was upgraded to h2c but did not send the HTTP/2 connection preface; closing it.", EventName = "H2cPrefaceInvalid")]
     public static partial void H2cPrefaceInvalid(ILogger logger, string connectionId);
+
+    [LoggerMessage(16, LogLevel.Debug, "Connection {ConnectionId}: the upgrade fast path answered the request for {Path} with {StatusCode}.", EventName = "FastPathServed")]
+    public static partial void FastPathServed(ILogger logger, string connectionId, string path, int statusCode);
+
+    [LoggerMessage(17, LogLevel.Debug, "Connection {ConnectionId}: the upgrade fast path left the connection to Kestrel's HTTP engine ({Reason}).", EventName = "FastPathDeclined")]
+    public static partial void FastPathDeclined(ILogger logger, string connectionId, FastPath.FastPathDecline reason);
+
+    [LoggerMessage(18, LogLevel.Information, "The upgrade fast path is off on {Listener}: {Why}; Kestrel's HTTP engine serves every connection.", EventName = "FastPathDisabled")]
+    public static partial void FastPathDisabled(ILogger logger, string listener, string why);
+
+    [LoggerMessage(19, LogLevel.Information, "The upgrade fast path leaves MapUpgrade endpoint {Exclusion}; Kestrel's HTTP engine serves it.", EventName = "FastPathRouteExcluded")]
+    public static partial void FastPathRouteExcluded(ILogger logger, string exclusion);
 }

@@ -4,7 +4,6 @@ using System.Net.WebSockets;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace HttpUpgrade.AspNetCore;
@@ -38,23 +37,23 @@ internal sealed class UpgradeHandlerRunner
     }
 
     public Task RunAsync(HttpContext context, UpgradeDecision decision, long startTimestamp)
+        => RunAsync(new HttpContextUpgradeHost(context), decision, startTimestamp);
+
+    /// <summary>Carries out <paramref name="decision"/> on whichever server received the request.</summary>
+    public Task RunAsync<THost>(THost host, UpgradeDecision decision, long startTimestamp)
+        where THost : IUpgradeHost
     {
         // The registration's type is its handler's contract: a WebSocketHandlerRegistration's handler receives a
         // WebSocket, every other (the only other kind) owns the raw stream.
         return decision.Registration is WebSocketHandlerRegistration webSocket
-            ? RunAsync(context, decision, startTimestamp, webSocket.Factory, static (runner, handler, context, decision, transport) => runner.RunWebSocketAsync(handler, context, decision, transport))
-            : RunAsync(context, decision, startTimestamp, ((UpgradeHandlerRegistration)decision.Registration!).Factory, static (runner, handler, context, decision, transport) => runner.RunStreamAsync(handler, context, decision, transport));
+            ? RunWebSocketAsync(host, decision, startTimestamp, webSocket.Factory)
+            : RunStreamAsync(host, decision, startTimestamp, ((UpgradeHandlerRegistration)decision.Registration!).Factory);
     }
 
-    private async Task RunAsync<THandler>(
-        HttpContext context,
-        UpgradeDecision decision,
-        long startTimestamp,
-        Func<IServiceProvider, THandler> factory,
-        Func<UpgradeHandlerRunner, THandler, HttpContext, UpgradeDecision, Stream, Task> run)
-        where THandler : class
+    private async Task RunWebSocketAsync<THost>(THost host, UpgradeDecision decision, long startTimestamp, Func<IServiceProvider, IWebSocketHandler> factory)
+        where THost : IUpgradeHost
     {
-        THandler? handler = await CreateAsync(context, decision, startTimestamp, factory);
+        IWebSocketHandler? handler = await CreateAsync(host, decision, startTimestamp, factory);
         if (handler is null)
         {
             return;
@@ -62,12 +61,12 @@ internal sealed class UpgradeHandlerRunner
 
         try
         {
-            Stream? transport = await SwitchProtocolsAsync(context, decision, startTimestamp);
+            Stream? transport = await SwitchProtocolsAsync(host, decision, startTimestamp);
             if (transport is not null)
             {
                 _metrics.Negotiated(decision, startTimestamp);
                 using UpgradeMetrics.ActiveConnection active = _metrics.Opened(decision.Registration!.Name);
-                await run(this, handler, context, decision, transport);
+                await RunWebSocketAsync(handler, host, decision, transport);
             }
         }
         finally
@@ -76,9 +75,35 @@ internal sealed class UpgradeHandlerRunner
         }
     }
 
-    private async Task RunWebSocketAsync(IWebSocketHandler handler, HttpContext context, UpgradeDecision decision, Stream transport)
+    private async Task RunStreamAsync<THost>(THost host, UpgradeDecision decision, long startTimestamp, Func<IServiceProvider, IUpgradeHandler> factory)
+        where THost : IUpgradeHost
     {
-        var upgradeContext = new UpgradeContext(decision.Registration!, decision.Version, decision.SubProtocol, transport, context.RequestServices, context);
+        IUpgradeHandler? handler = await CreateAsync(host, decision, startTimestamp, factory);
+        if (handler is null)
+        {
+            return;
+        }
+
+        try
+        {
+            Stream? transport = await SwitchProtocolsAsync(host, decision, startTimestamp);
+            if (transport is not null)
+            {
+                _metrics.Negotiated(decision, startTimestamp);
+                using UpgradeMetrics.ActiveConnection active = _metrics.Opened(decision.Registration!.Name);
+                await RunStreamAsync(handler, host, decision, transport);
+            }
+        }
+        finally
+        {
+            await DisposeAsync(handler, decision.Registration!);
+        }
+    }
+
+    private async Task RunWebSocketAsync<THost>(IWebSocketHandler handler, THost host, UpgradeDecision decision, Stream transport)
+        where THost : IUpgradeHost
+    {
+        var upgradeContext = new UpgradeContext(decision.Registration!, decision.Version, decision.SubProtocol, transport, host.Services, host.HostContext);
         using WebSocket socket = WebSocket.CreateFromStream(new AbortableTransport(transport), new WebSocketCreationOptions
         {
             IsServer = true,
@@ -89,7 +114,8 @@ internal sealed class UpgradeHandlerRunner
         });
 
         // The handler's token is cancelled when the client goes away and, after a 1001 close, when the host shuts down.
-        using UpgradedConnectionTracker.UpgradedConnection connection = _connections.Open(socket, context.RequestAborted);
+        CancellationToken requestAborted = host.Aborted;
+        using UpgradedConnectionTracker.UpgradedConnection connection = _connections.Open(socket, requestAborted);
         CancellationToken aborted = connection.Aborted;
         string handlerName = upgradeContext.Registration.HandlerName;
         try
@@ -105,19 +131,20 @@ internal sealed class UpgradeHandlerRunner
         {
             Log.WebSocketHandlerFailed(_logger, handlerName, exception);
             _metrics.HandlerFailed(upgradeContext.Protocol, exception);
-            await CloseAsync(socket, WebSocketCloseStatus.InternalServerError, HandlerFailedDescription, context.RequestAborted);
+            await CloseAsync(socket, WebSocketCloseStatus.InternalServerError, HandlerFailedDescription, requestAborted);
             return;
         }
 
         // RFC 6455 §7.1.2: the connection ends with a closing handshake, whether or not the handler started one.
-        await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, null, context.RequestAborted);
+        await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, null, requestAborted);
         Log.HandlerCompleted(_logger, handlerName, upgradeContext.Protocol);
     }
 
-    private async Task RunStreamAsync(IUpgradeHandler handler, HttpContext context, UpgradeDecision decision, Stream transport)
+    private async Task RunStreamAsync<THost>(IUpgradeHandler handler, THost host, UpgradeDecision decision, Stream transport)
+        where THost : IUpgradeHost
     {
-        var upgradeContext = new UpgradeContext(decision.Registration!, decision.Version, decision.SubProtocol, transport, context.RequestServices, context);
-        using UpgradedConnectionTracker.UpgradedConnection connection = _connections.Open(null, context.RequestAborted);
+        var upgradeContext = new UpgradeContext(decision.Registration!, decision.Version, decision.SubProtocol, transport, host.Services, host.HostContext);
+        using UpgradedConnectionTracker.UpgradedConnection connection = _connections.Open(null, host.Aborted);
         CancellationToken aborted = connection.Aborted;
         string handlerName = upgradeContext.Registration.HandlerName;
         try
@@ -136,7 +163,7 @@ internal sealed class UpgradeHandlerRunner
             // exchange did not end normally, where a graceful close would not.
             Log.UpgradeHandlerFailed(_logger, handlerName, upgradeContext.Protocol, exception);
             _metrics.HandlerFailed(upgradeContext.Protocol, exception);
-            context.Abort();
+            host.Abort();
         }
     }
 
@@ -144,75 +171,69 @@ internal sealed class UpgradeHandlerRunner
     /// Checks that the host can switch, then creates the handler, before the 101 goes out: a missing service must be an
     /// honest 500, not a switch followed by a dropped connection. Null when a refusal was written instead.
     /// </summary>
-    private async ValueTask<THandler?> CreateAsync<THandler>(HttpContext context, UpgradeDecision decision, long startTimestamp, Func<IServiceProvider, THandler> factory)
+    private async ValueTask<THandler?> CreateAsync<THost, THandler>(THost host, UpgradeDecision decision, long startTimestamp, Func<IServiceProvider, THandler> factory)
+        where THost : IUpgradeHost
         where THandler : class
     {
-        if (!CanSwitchProtocols(context, decision))
+        if (!host.CanSwitchProtocols(decision))
         {
-            Log.ServerCannotUpgrade(_logger, context.Request.Path.Value ?? "/");
-            await RefuseAsync(context, decision, UpgradeReason.HostCannotUpgrade, startTimestamp);
+            Log.ServerCannotUpgrade(_logger, host.Path);
+            await RefuseAsync(host, decision, UpgradeReason.HostCannotUpgrade, startTimestamp);
             return null;
         }
 
         if (_connections.IsStopping)
         {
-            await RefuseAsync(context, decision, UpgradeReason.ShuttingDown, startTimestamp);
+            await RefuseAsync(host, decision, UpgradeReason.ShuttingDown, startTimestamp);
             return null;
         }
 
         try
         {
-            return factory(context.RequestServices);
+            return factory(host.Services);
         }
         catch (Exception exception)
         {
             UpgradeRegistration registration = decision.Registration!;
             Log.HandlerCreationFailed(_logger, registration.HandlerName, registration.Name, exception);
             _metrics.HandlerFailed(registration.Name, exception);
-            await RefuseAsync(context, decision, UpgradeReason.HandlerUnavailable, startTimestamp);
+            await RefuseAsync(host, decision, UpgradeReason.HandlerUnavailable, startTimestamp);
             return null;
         }
     }
 
-    private Task RefuseAsync(HttpContext context, UpgradeDecision decision, UpgradeReason reason, long startTimestamp)
+    private Task RefuseAsync<THost>(THost host, UpgradeDecision decision, UpgradeReason reason, long startTimestamp)
+        where THost : IUpgradeHost
     {
         UpgradeDecision refusal = _negotiator.Refuse(decision, reason);
         _metrics.Negotiated(refusal, startTimestamp);
-        return UpgradeResponseWriter.WriteAsync(context, refusal);
+        return host.WriteRefusalAsync(refusal);
     }
-
-    private static bool CanSwitchProtocols(HttpContext context, in UpgradeDecision decision) => decision.IsExtendedConnect
-        ? context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true }
-        : context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true };
 
     /// <summary>
     /// Sends the decision's 101 (HTTP/1.1) or 200 (extended CONNECT) and returns the upgraded connection, or answers the
     /// refusal and returns null.
     /// </summary>
-    private async Task<Stream?> SwitchProtocolsAsync(HttpContext context, UpgradeDecision decision, long startTimestamp)
+    private async Task<Stream?> SwitchProtocolsAsync<THost>(THost host, UpgradeDecision decision, long startTimestamp)
+        where THost : IUpgradeHost
     {
         UpgradeRegistration registration = decision.Registration!;
-        UpgradeResponseWriter.SetHead(context.Response, decision);
-        Log.SwitchingProtocols(_logger, context.Request.Path.Value ?? "/", decision.Upgrade ?? registration.Name, context.Request.Protocol, registration.HandlerName);
+        Log.SwitchingProtocols(_logger, host.Path, decision.Upgrade ?? registration.Name, host.HttpProtocol, registration.HandlerName);
         try
         {
-            // RFC 8441 §5: over HTTP/2 the server accepts with a 200 on the stream, which then carries the protocol.
-            return decision.IsExtendedConnect
-                ? await context.Features.GetRequiredFeature<IHttpExtendedConnectFeature>().AcceptAsync()
-                : await context.Features.GetRequiredFeature<IHttpUpgradeFeature>().UpgradeAsync();
+            return await host.SwitchProtocolsAsync(decision);
         }
         catch (Exception exception)
         {
             Log.UpgradeFailed(_logger, registration.Name, registration.HandlerName, exception);
-            if (!context.Response.HasStarted)
+            if (host.TryResetResponse())
             {
                 // For example Kestrel's MaxConcurrentUpgradedConnections: nothing was sent, so the client gets an answer.
-                context.Response.Clear();
-                await RefuseAsync(context, decision, UpgradeReason.SwitchFailed, startTimestamp);
+                await RefuseAsync(host, decision, UpgradeReason.SwitchFailed, startTimestamp);
             }
             else
             {
-                context.Abort();
+                host.Abort();
             }
 
             return null;

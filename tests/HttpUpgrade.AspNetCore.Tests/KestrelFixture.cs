@@ -32,7 +32,7 @@ namespace HttpUpgrade.AspNetCore.Tests;
 /// <item><c>/named</c>: one offer read, from options named after the pattern.</item>
 /// </list>
 /// </summary>
-public sealed class KestrelFixture : IAsyncLifetime
+public class KestrelFixture : IAsyncLifetime
 {
     public const string RfcExampleOrigin = "http://example.com";
 
@@ -50,6 +50,9 @@ public sealed class KestrelFixture : IAsyncLifetime
     public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The app has not started.");
 
     public int Http2Port { get; private set; }
+
+    /// <summary>Whether the listeners use the connection-level fast path (<c>UseUpgradeFastPath</c>).</summary>
+    public virtual bool FastPath => false;
 
     public Uri WebSocketUri(string path) => new($"ws://127.0.0.1:{Port}{path}");
 
@@ -70,6 +73,12 @@ public sealed class KestrelFixture : IAsyncLifetime
         builder.Services.Configure<UpgradeEndpointOptions>("/named", options => options.Negotiation.MaxOffers = 1);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            if (FastPath)
+            {
+                // Through the defaults, as an app with Kestrel:Endpoints would; the HTTP/2-only listener turns it off.
+                kestrel.ConfigureEndpointDefaults(listen => listen.UseUpgradeFastPath());
+            }
+
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http1);
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2);
         });
@@ -126,4 +135,13 @@ public sealed class KestrelFixture : IAsyncLifetime
             await _app.DisposeAsync();
         }
     }
+}
+
+/// <summary>
+/// <see cref="KestrelFixture"/> with <c>ConfigureEndpointDefaults(l =&gt; l.UseUpgradeFastPath())</c>: the same app and
+/// endpoints, with MapUpgrade handshakes on the HTTP/1.1 port answered from the connection's pipe.
+/// </summary>
+public sealed class FastPathKestrelFixture : KestrelFixture
+{
+    public override bool FastPath => true;
 }
