@@ -30,6 +30,7 @@ internal sealed class FastPathMiddleware
     private readonly ListenOptions _listen;
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
+    private IServiceScopeFactory? _scopes;
     private FastPathRoutes? _routes;
     private int _watching;
 
@@ -150,7 +151,7 @@ internal sealed class FastPathMiddleware
         // The head is the fast path's now; bytes pipelined behind it stay in the pipe for the handler (or Kestrel).
         input.AdvanceTo(bytes.End);
         await using var host = new FastPathConnection(connection, head, route, https, _listen.KestrelServerOptions.AddServerHeader,
-            _services.GetRequiredService<IServiceScopeFactory>());
+            _scopes ??= _services.GetRequiredService<IServiceScopeFactory>());
         if (decision.Outcome == UpgradeOutcome.Accept)
         {
             LogServed(connection, route, decision.StatusCode);
