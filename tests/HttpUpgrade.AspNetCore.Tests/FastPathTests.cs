@@ -223,6 +223,18 @@ public sealed class FastPathEndpointTests(FastPathAppFixture server) : IClassFix
     }
 
     [Fact]
+    public async Task TheEndpoints_AreLookedUpOnce_NotPerConnection()
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(101, (await SendAsync("/ws")).StatusCode);
+        }
+
+        await server.Logs.WaitForAsync("FastPathRouteExcluded", e => e.Message.Contains("/secure", StringComparison.Ordinal));
+        Assert.Single(server.Logs.Entries, e => e.EventId.Name == "FastPathRouteExcluded" && e.Message.Contains("/secure:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task APlainEndpoint_IsServedByKestrel()
     {
         await using RawConnection connection = await RawConnection.OpenAsync(server.Port);
