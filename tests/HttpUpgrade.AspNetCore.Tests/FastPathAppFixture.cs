@@ -27,12 +27,15 @@ namespace HttpUpgrade.AspNetCore.Tests;
 /// <item><c>/shadowed</c>: also mapped by a <c>MapGet</c>, so routing could choose either: left to routing.</item>
 /// <item><c>/plain</c>: an ordinary GET endpoint.</item>
 /// </list>
+/// Kestrel's <c>RequestHeadersTimeout</c> is <see cref="RequestHeadersTimeout"/>.
 /// </summary>
 public sealed class FastPathAppFixture : IAsyncLifetime
 {
     private WebApplication? _app;
 
     public RecordingLoggerProvider Logs { get; } = new();
+
+    public static TimeSpan RequestHeadersTimeout { get; } = TimeSpan.FromSeconds(3);
 
     public int Port { get; private set; }
 
@@ -53,7 +56,12 @@ public sealed class FastPathAppFixture : IAsyncLifetime
                 return Task.CompletedTask;
             });
         builder.Services.AddAuthorization();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseUpgradeFastPath()));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // Short, so a test can outwait it: how long the fast path waits for a head before Kestrel takes over.
+            kestrel.Limits.RequestHeadersTimeout = RequestHeadersTimeout;
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseUpgradeFastPath());
+        });
 
         WebApplication app = builder.Build();
         app.UseAuthentication();

@@ -235,6 +235,19 @@ public sealed class FastPathEndpointTests(FastPathAppFixture server) : IClassFix
     }
 
     [Fact]
+    public async Task AHeadThatDoesNotArriveInTime_IsHandedToKestrel_WithTheBytesReadSoFar()
+    {
+        await using RawConnection connection = await RawConnection.OpenAsync(server.Port);
+        await connection.SendAsync("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        await server.Logs.WaitForAsync("FastPathDeclined", e => e.Message.Contains("(Limits)", StringComparison.Ordinal), FastPathAppFixture.RequestHeadersTimeout * 3);
+
+        // Kestrel's own header timeout starts now; the rest of the head, sent at once, completes the request it read.
+        await connection.SendAsync("Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: chat.v1\r\n\r\n");
+        Assert.Equal(101, (await connection.ReadHeadAsync()).StatusCode);
+        await server.Logs.WaitForAsync("SwitchingProtocols", e => e.Message.Contains("/ws", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task APlainEndpoint_IsServedByKestrel()
     {
         await using RawConnection connection = await RawConnection.OpenAsync(server.Port);

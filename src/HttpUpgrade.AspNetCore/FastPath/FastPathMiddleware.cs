@@ -68,6 +68,12 @@ internal sealed class FastPathMiddleware
                     await DeclineAsync(connection, next, FastPathDecline.Limits, replay: true);
                     return;
                 }
+                catch (Exception exception) when (exception is ConnectionResetException or ConnectionAbortedException or System.IO.IOException)
+                {
+                    // The client went away before its head was complete: nothing to answer, and not the server's fault.
+                    LogDeclined(connection, FastPathDecline.Limits);
+                    return;
+                }
 
                 ReadOnlySequence<byte> buffer = result.Buffer;
                 bool complete = FastPathHead.TryFindEnd(buffer, routes, limits.MaxRequestLineSize, limits.MaxRequestHeadersTotalSize,
