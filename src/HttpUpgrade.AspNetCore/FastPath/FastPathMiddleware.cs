@@ -83,6 +83,13 @@ internal sealed class FastPathMiddleware
                     decline = FastPathDecline.Limits;
                 }
 
+                // The head is decided: its timer has done its job, whatever the connection does next.
+                if (decline is not null || complete)
+                {
+                    deadline?.Dispose();
+                    deadline = null;
+                }
+
                 if (decline is { } reason)
                 {
                     if (examined)
