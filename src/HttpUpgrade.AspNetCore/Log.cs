@@ -61,4 +61,16 @@ internal static partial class Log
 
     [LoggerMessage(19, LogLevel.Debug, "Connection {ConnectionId} switched to TLS but did not complete the TLS handshake within {HandshakeTimeout}; aborting it.", EventName = "TlsHandshakeTimedOut")]
     public static partial void TlsHandshakeTimedOut(ILogger logger, string connectionId, TimeSpan handshakeTimeout);
+
+    [LoggerMessage(20, LogLevel.Debug, "Connection {ConnectionId}: the upgrade fast path answered the request for {Path} with {StatusCode}.", EventName = "FastPathServed")]
+    public static partial void FastPathServed(ILogger logger, string connectionId, string path, int statusCode);
+
+    [LoggerMessage(21, LogLevel.Debug, "Connection {ConnectionId}: the upgrade fast path left the connection to Kestrel's HTTP engine ({Reason}).", EventName = "FastPathDeclined")]
+    public static partial void FastPathDeclined(ILogger logger, string connectionId, FastPath.FastPathDecline reason);
+
+    [LoggerMessage(22, LogLevel.Information, "The upgrade fast path is off on {Listener}: {Why}; Kestrel's HTTP engine serves every connection.", EventName = "FastPathDisabled")]
+    public static partial void FastPathDisabled(ILogger logger, string listener, string why);
+
+    [LoggerMessage(23, LogLevel.Information, "The upgrade fast path leaves MapUpgrade endpoint {Exclusion}; Kestrel's HTTP engine serves it.", EventName = "FastPathRouteExcluded")]
+    public static partial void FastPathRouteExcluded(ILogger logger, string exclusion);
 }

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using HttpUpgrade;
 using HttpUpgrade.AspNetCore;
+using HttpUpgrade.AspNetCore.FastPath;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -154,13 +155,16 @@ public static class UpgradeEndpointRouteBuilderExtensions
         TimeSpan hostShutdownTimeout = services.GetService<IOptions<HostOptions>>()?.Value.ShutdownTimeout ?? Timeout.InfiniteTimeSpan;
         var connections = new UpgradedConnectionTracker(options.CloseTimeout, hostShutdownTimeout, options.MaxConcurrentConnections, logger);
         UpgradeMetrics metrics = UpgradeMetrics.For(services);
-        var endpoint = new UpgradeEndpoint(negotiator, new UpgradeHandlerRunner(negotiator, options, connections, metrics, logger), metrics, logger);
+        var runner = new UpgradeHandlerRunner(negotiator, options, connections, metrics, logger);
+        var endpoint = new UpgradeEndpoint(negotiator, runner, metrics, logger);
 
         // RFC 6455 §7.4.1: a server going away closes its WebSockets with 1001 rather than dropping them.
         services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(
             static state => ((UpgradedConnectionTracker)state!).BeginShutdown(), connections);
 
-        return endpoints.Map(pattern, endpoint.InvokeAsync).WithDisplayName("Upgrade " + pattern);
+        // The same negotiator and runner, for the connection-level fast path (UseUpgradeFastPath).
+        return endpoints.Map(pattern, endpoint.InvokeAsync).WithDisplayName("Upgrade " + pattern)
+            .WithMetadata(new UpgradeFastPathMetadata(negotiator, runner, metrics, logger));
     }
 
     private static IUpgradeRegistry ResolveRegistry(IServiceProvider services, string pattern, Type[]? handlerTypes)

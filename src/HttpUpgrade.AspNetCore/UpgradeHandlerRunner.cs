@@ -4,7 +4,6 @@ using System.Net.WebSockets;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace HttpUpgrade.AspNetCore;
@@ -42,33 +41,33 @@ internal sealed class UpgradeHandlerRunner
     }
 
     public Task RunAsync(HttpContext context, UpgradeDecision decision, long startTimestamp)
+        => RunAsync(new HttpContextUpgradeHost(context), decision, startTimestamp);
+
+    /// <summary>Carries out <paramref name="decision"/> on whichever server received the request.</summary>
+    public Task RunAsync<THost>(THost host, UpgradeDecision decision, long startTimestamp)
+        where THost : IUpgradeHost
     {
         // The registration's type is its handler's contract: a WebSocketHandlerRegistration's handler receives a
         // WebSocket, every other (the only other kind) owns the raw stream.
         return decision.Registration is WebSocketHandlerRegistration webSocket
-            ? RunAsync(context, decision, startTimestamp, webSocket.Factory, static (runner, handler, context, decision, transport) => runner.RunWebSocketAsync(handler, context, decision, transport))
-            : RunAsync(context, decision, startTimestamp, ((UpgradeHandlerRegistration)decision.Registration!).Factory, static (runner, handler, context, decision, transport) => runner.RunStreamAsync(handler, context, decision, transport));
+            ? RunWebSocketAsync(host, decision, startTimestamp, webSocket.Factory)
+            : RunStreamAsync(host, decision, startTimestamp, ((UpgradeHandlerRegistration)decision.Registration!).Factory);
     }
 
-    private async Task RunAsync<THandler>(
-        HttpContext context,
-        UpgradeDecision decision,
-        long startTimestamp,
-        Func<IServiceProvider, THandler> factory,
-        Func<UpgradeHandlerRunner, THandler, HttpContext, UpgradeDecision, Stream, Task> run)
-        where THandler : class
+    private async Task RunWebSocketAsync<THost>(THost host, UpgradeDecision decision, long startTimestamp, Func<IServiceProvider, IWebSocketHandler> factory)
+        where THost : IUpgradeHost
     {
         // Everything from here to the handler getting the connection is bounded: a client that stops reading must not
         // hold a connection slot, a handler and a half-written 101 for as long as it likes.
-        using HandshakeDeadline deadline = HandshakeDeadline.Start(_handshakeTimeout, static state => ((HttpContext)state!).Abort(), context);
-        if (!await AdmitAsync(context, decision, startTimestamp))
+        using HandshakeDeadline deadline = HandshakeDeadline.Start(_handshakeTimeout, static state => ((IUpgradeHost)state!).Abort(), host);
+        if (!await AdmitAsync(host, decision, startTimestamp))
         {
             return;
         }
 
         try
         {
-            THandler? handler = await CreateAsync(context, decision, startTimestamp, factory);
+            IWebSocketHandler? handler = await CreateAsync(host, decision, startTimestamp, factory);
             if (handler is null)
             {
                 return;
@@ -76,7 +75,7 @@ internal sealed class UpgradeHandlerRunner
 
             try
             {
-                Stream? transport = await SwitchProtocolsAsync(context, decision, startTimestamp, deadline);
+                Stream? transport = await SwitchProtocolsAsync(host, decision, startTimestamp, deadline);
                 if (transport is null)
                 {
                     return;
@@ -85,13 +84,13 @@ internal sealed class UpgradeHandlerRunner
                 if (!deadline.TryComplete())
                 {
                     // The timer aborted the connection while the 101 was going out: the handler never gets it.
-                    Log.HandshakeTimedOut(_logger, context.Request.Path.Value ?? "/", _handshakeTimeout);
+                    Log.HandshakeTimedOut(_logger, host.Path, _handshakeTimeout);
                     return;
                 }
 
                 _metrics.Negotiated(decision, startTimestamp);
                 using UpgradeMetrics.ActiveConnection active = _metrics.Opened(decision.Registration!.Name);
-                await run(this, handler, context, decision, transport);
+                await RunWebSocketAsync(handler, host, decision, transport);
             }
             finally
             {
@@ -104,9 +103,59 @@ internal sealed class UpgradeHandlerRunner
         }
     }
 
-    private async Task RunWebSocketAsync(IWebSocketHandler handler, HttpContext context, UpgradeDecision decision, Stream transport)
+    private async Task RunStreamAsync<THost>(THost host, UpgradeDecision decision, long startTimestamp, Func<IServiceProvider, IUpgradeHandler> factory)
+        where THost : IUpgradeHost
     {
-        var upgradeContext = new UpgradeContext(decision.Registration!, decision.Version, decision.SubProtocol, transport, context.RequestServices, context);
+        // Everything from here to the handler getting the connection is bounded: a client that stops reading must not
+        // hold a connection slot, a handler and a half-written 101 for as long as it likes.
+        using HandshakeDeadline deadline = HandshakeDeadline.Start(_handshakeTimeout, static state => ((IUpgradeHost)state!).Abort(), host);
+        if (!await AdmitAsync(host, decision, startTimestamp))
+        {
+            return;
+        }
+
+        try
+        {
+            IUpgradeHandler? handler = await CreateAsync(host, decision, startTimestamp, factory);
+            if (handler is null)
+            {
+                return;
+            }
+
+            try
+            {
+                Stream? transport = await SwitchProtocolsAsync(host, decision, startTimestamp, deadline);
+                if (transport is null)
+                {
+                    return;
+                }
+
+                if (!deadline.TryComplete())
+                {
+                    // The timer aborted the connection while the 101 was going out: the handler never gets it.
+                    Log.HandshakeTimedOut(_logger, host.Path, _handshakeTimeout);
+                    return;
+                }
+
+                _metrics.Negotiated(decision, startTimestamp);
+                using UpgradeMetrics.ActiveConnection active = _metrics.Opened(decision.Registration!.Name);
+                await RunStreamAsync(handler, host, decision, transport);
+            }
+            finally
+            {
+                await DisposeAsync(handler, decision.Registration!);
+            }
+        }
+        finally
+        {
+            _connections.Release();
+        }
+    }
+
+    private async Task RunWebSocketAsync<THost>(IWebSocketHandler handler, THost host, UpgradeDecision decision, Stream transport)
+        where THost : IUpgradeHost
+    {
+        var upgradeContext = new UpgradeContext(decision.Registration!, decision.Version, decision.SubProtocol, transport, host.Services, host.HostContext);
         using WebSocket socket = WebSocket.CreateFromStream(new AbortableTransport(transport), new WebSocketCreationOptions
         {
             IsServer = true,
@@ -117,7 +166,8 @@ internal sealed class UpgradeHandlerRunner
         });
 
         // The handler's token is cancelled when the client goes away and, after a 1001 close, when the host shuts down.
-        using UpgradedConnectionTracker.UpgradedConnection connection = _connections.Open(socket, context.RequestAborted);
+        CancellationToken requestAborted = host.Aborted;
+        using UpgradedConnectionTracker.UpgradedConnection connection = _connections.Open(socket, requestAborted);
         CancellationToken aborted = connection.Aborted;
         string handlerName = upgradeContext.Registration.HandlerName;
         try
@@ -135,19 +185,20 @@ internal sealed class UpgradeHandlerRunner
         {
             Log.WebSocketHandlerFailed(_logger, handlerName, exception);
             _metrics.HandlerFailed(upgradeContext.Protocol, exception);
-            await CloseAsync(socket, WebSocketCloseStatus.InternalServerError, HandlerFailedDescription, context.RequestAborted);
+            await CloseAsync(socket, WebSocketCloseStatus.InternalServerError, HandlerFailedDescription, requestAborted);
             return;
         }
 
         // RFC 6455 §7.1.2: the connection ends with a closing handshake, whether or not the handler started one.
-        await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, null, context.RequestAborted);
+        await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, null, requestAborted);
         Log.HandlerCompleted(_logger, handlerName, upgradeContext.Protocol);
     }
 
-    private async Task RunStreamAsync(IUpgradeHandler handler, HttpContext context, UpgradeDecision decision, Stream transport)
+    private async Task RunStreamAsync<THost>(IUpgradeHandler handler, THost host, UpgradeDecision decision, Stream transport)
+        where THost : IUpgradeHost
     {
-        var upgradeContext = new UpgradeContext(decision.Registration!, decision.Version, decision.SubProtocol, transport, context.RequestServices, context);
-        using UpgradedConnectionTracker.UpgradedConnection connection = _connections.Open(null, context.RequestAborted);
+        var upgradeContext = new UpgradeContext(decision.Registration!, decision.Version, decision.SubProtocol, transport, host.Services, host.HostContext);
+        using UpgradedConnectionTracker.UpgradedConnection connection = _connections.Open(null, host.Aborted);
         CancellationToken aborted = connection.Aborted;
         string handlerName = upgradeContext.Registration.HandlerName;
         try
@@ -166,7 +217,7 @@ internal sealed class UpgradeHandlerRunner
             // exchange did not end normally, where a graceful close would not.
             Log.UpgradeHandlerFailed(_logger, handlerName, upgradeContext.Protocol, exception);
             _metrics.HandlerFailed(upgradeContext.Protocol, exception);
-            context.Abort();
+            host.Abort();
         }
     }
 
@@ -174,27 +225,28 @@ internal sealed class UpgradeHandlerRunner
     /// Checks, before anything is created, that the host can switch, is not stopping, and has a connection slot for the
     /// endpoint (reserved when this returns true). Otherwise writes the refusal and returns false.
     /// </summary>
-    private async ValueTask<bool> AdmitAsync(HttpContext context, UpgradeDecision decision, long startTimestamp)
+    private async ValueTask<bool> AdmitAsync<THost>(THost host, UpgradeDecision decision, long startTimestamp)
+        where THost : IUpgradeHost
     {
-        if (!CanSwitchProtocols(context, decision))
+        if (!host.CanSwitchProtocols(decision))
         {
-            Log.ServerCannotUpgrade(_logger, context.Request.Path.Value ?? "/");
-            await RefuseAsync(context, decision, UpgradeReason.HostCannotUpgrade, startTimestamp);
+            Log.ServerCannotUpgrade(_logger, host.Path);
+            await RefuseAsync(host, decision, UpgradeReason.HostCannotUpgrade, startTimestamp);
             return false;
         }
 
         if (_connections.IsStopping)
         {
-            Log.UpgradeRefusedShuttingDown(_logger, context.Request.Path.Value ?? "/");
-            await RefuseAsync(context, decision, UpgradeReason.ShuttingDown, startTimestamp);
+            Log.UpgradeRefusedShuttingDown(_logger, host.Path);
+            await RefuseAsync(host, decision, UpgradeReason.ShuttingDown, startTimestamp);
             return false;
         }
 
         if (!_connections.TryReserve())
         {
             // RFC 9110 §15.6.4: overloaded for now; the handler is never constructed, so a flood costs no app resources.
-            Log.ConnectionLimitReached(_logger, context.Request.Path.Value ?? "/", _connections.Limit);
-            await RefuseAsync(context, decision, UpgradeReason.ConnectionLimitReached, startTimestamp, _retryAfter);
+            Log.ConnectionLimitReached(_logger, host.Path, _connections.Limit);
+            await RefuseAsync(host, decision, UpgradeReason.ConnectionLimitReached, startTimestamp, _retryAfter);
             return false;
         }
 
@@ -205,68 +257,62 @@ internal sealed class UpgradeHandlerRunner
     /// Creates the handler before the 101 goes out: a missing service must be an honest 500, not a switch followed by a
     /// dropped connection. Null when a refusal was written instead.
     /// </summary>
-    private async ValueTask<THandler?> CreateAsync<THandler>(HttpContext context, UpgradeDecision decision, long startTimestamp, Func<IServiceProvider, THandler> factory)
+    private async ValueTask<THandler?> CreateAsync<THost, THandler>(THost host, UpgradeDecision decision, long startTimestamp, Func<IServiceProvider, THandler> factory)
+        where THost : IUpgradeHost
         where THandler : class
     {
         try
         {
-            return factory(context.RequestServices);
+            return factory(host.Services);
         }
         catch (Exception exception)
         {
             UpgradeRegistration registration = decision.Registration!;
             Log.HandlerCreationFailed(_logger, registration.HandlerName, registration.Name, exception);
             _metrics.HandlerFailed(registration.Name, exception);
-            await RefuseAsync(context, decision, UpgradeReason.HandlerUnavailable, startTimestamp);
+            await RefuseAsync(host, decision, UpgradeReason.HandlerUnavailable, startTimestamp);
             return null;
         }
     }
 
-    private Task RefuseAsync(HttpContext context, UpgradeDecision decision, UpgradeReason reason, long startTimestamp, TimeSpan? retryAfter = null)
+    private Task RefuseAsync<THost>(THost host, UpgradeDecision decision, UpgradeReason reason, long startTimestamp, TimeSpan? retryAfter = null)
+        where THost : IUpgradeHost
     {
         UpgradeDecision refusal = _negotiator.Refuse(decision, reason, retryAfter);
         _metrics.Negotiated(refusal, startTimestamp);
-        return UpgradeResponseWriter.WriteAsync(context, refusal);
+        return host.WriteRefusalAsync(refusal);
     }
-
-    private static bool CanSwitchProtocols(HttpContext context, in UpgradeDecision decision) => decision.IsExtendedConnect
-        ? context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true }
-        : context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true };
 
     /// <summary>
     /// Sends the decision's 101 (HTTP/1.1) or 200 (extended CONNECT) and returns the upgraded connection, or answers the
     /// refusal and returns null.
     /// </summary>
-    private async Task<Stream?> SwitchProtocolsAsync(HttpContext context, UpgradeDecision decision, long startTimestamp, HandshakeDeadline deadline)
+    private async Task<Stream?> SwitchProtocolsAsync<THost>(THost host, UpgradeDecision decision, long startTimestamp, HandshakeDeadline deadline)
+        where THost : IUpgradeHost
     {
         UpgradeRegistration registration = decision.Registration!;
-        UpgradeResponseWriter.SetHead(context.Response, decision);
-        Log.SwitchingProtocols(_logger, context.Request.Path.Value ?? "/", decision.Upgrade ?? registration.Name, context.Request.Protocol, registration.HandlerName);
+        Log.SwitchingProtocols(_logger, host.Path, decision.Upgrade ?? registration.Name, host.HttpProtocol, registration.HandlerName);
         try
         {
-            // RFC 8441 §5: over HTTP/2 the server accepts with a 200 on the stream, which then carries the protocol.
-            return decision.IsExtendedConnect
-                ? await context.Features.GetRequiredFeature<IHttpExtendedConnectFeature>().AcceptAsync()
-                : await context.Features.GetRequiredFeature<IHttpUpgradeFeature>().UpgradeAsync();
+            return await host.SwitchProtocolsAsync(decision);
         }
         catch (Exception) when (deadline.HasExpired)
         {
             // The handshake timeout aborted the connection under the flush: the client's doing, not the server's.
-            Log.HandshakeTimedOut(_logger, context.Request.Path.Value ?? "/", _handshakeTimeout);
+            Log.HandshakeTimedOut(_logger, host.Path, _handshakeTimeout);
             return null;
         }
         catch (Exception exception)
         {
             Log.UpgradeFailed(_logger, registration.Name, registration.HandlerName, exception);
-            if (!context.Response.HasStarted)
+            if (host.TryResetResponse())
             {
                 // For example Kestrel's MaxConcurrentUpgradedConnections: nothing was sent, so the client gets an answer.
-                context.Response.Clear();
-                await RefuseAsync(context, decision, UpgradeReason.SwitchFailed, startTimestamp);
+                await RefuseAsync(host, decision, UpgradeReason.SwitchFailed, startTimestamp);
             }
             else
             {
-                context.Abort();
+                host.Abort();
             }
 
             return null;

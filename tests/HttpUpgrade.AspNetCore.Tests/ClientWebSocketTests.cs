@@ -8,7 +8,7 @@ using Xunit;
 namespace HttpUpgrade.AspNetCore.Tests;
 
 /// <summary>.NET's own WebSocket client against the adapter.</summary>
-public sealed class ClientWebSocketTests(KestrelFixture server) : IClassFixture<KestrelFixture>
+public abstract class ClientWebSocketCases(KestrelFixture server)
 {
     public static TheoryData<string, string[], string> SubProtocolCases => new()
     {
@@ -77,3 +77,9 @@ public sealed class ClientWebSocketTests(KestrelFixture server) : IClassFixture<
         Assert.Equal(WebSocketCloseStatus.NormalClosure, client.CloseStatus);
     }
 }
+
+/// <summary>The cases of <see cref="ClientWebSocketCases"/> against <c>MapUpgrade</c>, served by Kestrel's HTTP engine.</summary>
+public sealed class ClientWebSocketTests(KestrelFixture server) : ClientWebSocketCases(server), IClassFixture<KestrelFixture>;
+
+/// <summary>The cases of <see cref="ClientWebSocketCases"/> on a listener with <c>UseUpgradeFastPath()</c>.</summary>
+public sealed class ClientWebSocketFastPathTests(FastPathKestrelFixture server) : ClientWebSocketCases(server), IClassFixture<FastPathKestrelFixture>;

@@ -8,7 +8,7 @@ using Xunit;
 namespace HttpUpgrade.AspNetCore.Tests;
 
 /// <summary>curl with raw upgrade headers: a client that knows nothing of WebSocket sees the exact HTTP answers.</summary>
-public sealed class CurlTests(KestrelFixture server) : IClassFixture<KestrelFixture>
+public abstract class CurlCases(KestrelFixture server)
 {
     private static readonly string[] WebSocketHeaders =
     [
@@ -81,3 +81,9 @@ public sealed class CurlTests(KestrelFixture server) : IClassFixture<KestrelFixt
         return (parts[0], int.Parse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture));
     }
 }
+
+/// <summary>The cases of <see cref="CurlCases"/> against <c>MapUpgrade</c>, served by Kestrel's HTTP engine.</summary>
+public sealed class CurlTests(KestrelFixture server) : CurlCases(server), IClassFixture<KestrelFixture>;
+
+/// <summary>The cases of <see cref="CurlCases"/> on a listener with <c>UseUpgradeFastPath()</c>.</summary>
+public sealed class CurlFastPathTests(FastPathKestrelFixture server) : CurlCases(server), IClassFixture<FastPathKestrelFixture>;

@@ -8,7 +8,7 @@ using Xunit;
 namespace HttpUpgrade.AspNetCore.Tests;
 
 /// <summary>What a client sees when the app's handler cannot be built or fails.</summary>
-public sealed class HandlerFailureTests(KestrelFixture server) : IClassFixture<KestrelFixture>
+public abstract class HandlerFailureCases(KestrelFixture server)
 {
     [Fact]
     public async Task HandlerWithAnUnregisteredDependency_Is500_NeverA101()
@@ -67,3 +67,9 @@ public sealed class HandlerFailureTests(KestrelFixture server) : IClassFixture<K
         await connection.DisposeAsync();
     }
 }
+
+/// <summary>The cases of <see cref="HandlerFailureCases"/> against <c>MapUpgrade</c>, served by Kestrel's HTTP engine.</summary>
+public sealed class HandlerFailureTests(KestrelFixture server) : HandlerFailureCases(server), IClassFixture<KestrelFixture>;
+
+/// <summary>The cases of <see cref="HandlerFailureCases"/> on a listener with <c>UseUpgradeFastPath()</c>.</summary>
+public sealed class HandlerFailureFastPathTests(FastPathKestrelFixture server) : HandlerFailureCases(server), IClassFixture<FastPathKestrelFixture>;

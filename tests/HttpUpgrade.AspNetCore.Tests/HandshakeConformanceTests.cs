@@ -13,7 +13,7 @@ namespace HttpUpgrade.AspNetCore.Tests;
 /// RFC 6455 §4.2 and RFC 9110 §7.8 against real Kestrel over real sockets: each row names the rule it checks, the exact
 /// request bytes, the status, the fields that must be there (with their values) and the fields that must not.
 /// </summary>
-public sealed class HandshakeConformanceTests(KestrelFixture server, ITestOutputHelper output) : IClassFixture<KestrelFixture>
+public abstract class HandshakeConformanceCases(KestrelFixture server, ITestOutputHelper output)
 {
     private const string Accept = "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
     private const string Key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
@@ -194,3 +194,9 @@ public sealed class HandshakeConformanceTests(KestrelFixture server, ITestOutput
         Assert.True(same, $"{rule}: expected '{expected}', got '{name}: {values[0]}'.");
     }
 }
+
+/// <summary>The cases of <see cref="HandshakeConformanceCases"/> against <c>MapUpgrade</c>, served by Kestrel's HTTP engine.</summary>
+public sealed class HandshakeConformanceTests(KestrelFixture server, ITestOutputHelper output) : HandshakeConformanceCases(server, output), IClassFixture<KestrelFixture>;
+
+/// <summary>The cases of <see cref="HandshakeConformanceCases"/> on a listener with <c>UseUpgradeFastPath()</c>.</summary>
+public sealed class HandshakeConformanceFastPathTests(FastPathKestrelFixture server, ITestOutputHelper output) : HandshakeConformanceCases(server, output), IClassFixture<FastPathKestrelFixture>;

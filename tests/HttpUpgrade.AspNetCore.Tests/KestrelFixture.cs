@@ -52,6 +52,9 @@ public class KestrelFixture : IAsyncLifetime
 
     public int Http2Port { get; private set; }
 
+    /// <summary>Whether the listeners use the connection-level fast path (<c>UseUpgradeFastPath</c>).</summary>
+    public virtual bool FastPath => false;
+
     public Uri WebSocketUri(string path) => new($"ws://127.0.0.1:{Port}{path}");
 
     public Uri Http2WebSocketUri(string path) => new($"ws://127.0.0.1:{Http2Port}{path}");
@@ -72,6 +75,12 @@ public class KestrelFixture : IAsyncLifetime
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             ConfigureLimits(kestrel.Limits);
+            if (FastPath)
+            {
+                // Through the defaults, as an app with Kestrel:Endpoints would; the HTTP/2-only listener turns it off.
+                kestrel.ConfigureEndpointDefaults(listen => listen.UseUpgradeFastPath());
+            }
+
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http1);
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2);
         });
@@ -138,4 +147,13 @@ public class KestrelFixture : IAsyncLifetime
             await _app.DisposeAsync();
         }
     }
+}
+
+/// <summary>
+/// <see cref="KestrelFixture"/> with <c>ConfigureEndpointDefaults(l =&gt; l.UseUpgradeFastPath())</c>: the same app and
+/// endpoints, with MapUpgrade handshakes on the HTTP/1.1 port answered from the connection's pipe.
+/// </summary>
+public sealed class FastPathKestrelFixture : KestrelFixture
+{
+    public override bool FastPath => true;
 }

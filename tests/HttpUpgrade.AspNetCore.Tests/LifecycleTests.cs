@@ -11,7 +11,7 @@ using Xunit;
 namespace HttpUpgrade.AspNetCore.Tests;
 
 /// <summary>What happens to a connection after the switch: keep-alives, failures, cancellation, and no HTTP bytes ever again.</summary>
-public sealed class LifecycleTests(KestrelFixture server) : IClassFixture<KestrelFixture>
+public abstract class LifecycleCases(KestrelFixture server)
 {
     // RFC 6455 §5.2 opcodes.
     private const int TextOpcode = 0x1;
@@ -342,3 +342,9 @@ public sealed class LifecycleTests(KestrelFixture server) : IClassFixture<Kestre
         }
     }
 }
+
+/// <summary>The cases of <see cref="LifecycleCases"/> against <c>MapUpgrade</c>, served by Kestrel's HTTP engine.</summary>
+public sealed class LifecycleTests(KestrelFixture server) : LifecycleCases(server), IClassFixture<KestrelFixture>;
+
+/// <summary>The cases of <see cref="LifecycleCases"/> on a listener with <c>UseUpgradeFastPath()</c>.</summary>
+public sealed class LifecycleFastPathTests(FastPathKestrelFixture server) : LifecycleCases(server), IClassFixture<FastPathKestrelFixture>;

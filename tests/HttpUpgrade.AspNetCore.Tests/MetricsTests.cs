@@ -12,7 +12,7 @@ using Xunit;
 namespace HttpUpgrade.AspNetCore.Tests;
 
 /// <summary>The <c>HttpUpgrade.AspNetCore</c> meter, read with a <see cref="MeterListener"/> while real clients upgrade.</summary>
-public sealed class MetricsTests(KestrelFixture server) : IClassFixture<KestrelFixture>, IDisposable
+public abstract class MetricsCases(KestrelFixture server) : IDisposable
 {
     private readonly ConcurrentQueue<Measurement> _measurements = new();
     private MeterListener? _listener;
@@ -119,3 +119,9 @@ public sealed class MetricsTests(KestrelFixture server) : IClassFixture<KestrelF
         public string? Tag(string name) => Tags.FirstOrDefault(tag => tag.Key == name).Value?.ToString();
     }
 }
+
+/// <summary>The cases of <see cref="MetricsCases"/> against <c>MapUpgrade</c>, served by Kestrel's HTTP engine.</summary>
+public sealed class MetricsTests(KestrelFixture server) : MetricsCases(server), IClassFixture<KestrelFixture>;
+
+/// <summary>The cases of <see cref="MetricsCases"/> on a listener with <c>UseUpgradeFastPath()</c>.</summary>
+public sealed class MetricsFastPathTests(FastPathKestrelFixture server) : MetricsCases(server), IClassFixture<FastPathKestrelFixture>;

@@ -8,7 +8,7 @@ using Xunit;
 namespace HttpUpgrade.AspNetCore.Tests;
 
 /// <summary>Node's <c>ws</c> package (tests/js) as a client no one here wrote: subprotocols, permessage-deflate on and off.</summary>
-public sealed class NodeWsClientTests(KestrelFixture server) : IClassFixture<KestrelFixture>
+public abstract class NodeWsClientCases(KestrelFixture server)
 {
     [Theory]
     [InlineData("RFC 6455 §4.2.2: ws's first choice is selected", "/ws", "chat.v2,chat.v1", "off", "chat.v2", "")]
@@ -58,3 +58,9 @@ public sealed class NodeWsClientTests(KestrelFixture server) : IClassFixture<Kes
         return await ExternalProcess.RunAsync("node", [script, server.WebSocketUri(path).ToString(), "hello from node ws ", .. options], TimeSpan.FromSeconds(20));
     }
 }
+
+/// <summary>The cases of <see cref="NodeWsClientCases"/> against <c>MapUpgrade</c>, served by Kestrel's HTTP engine.</summary>
+public sealed class NodeWsClientTests(KestrelFixture server) : NodeWsClientCases(server), IClassFixture<KestrelFixture>;
+
+/// <summary>The cases of <see cref="NodeWsClientCases"/> on a listener with <c>UseUpgradeFastPath()</c>.</summary>
+public sealed class NodeWsClientFastPathTests(FastPathKestrelFixture server) : NodeWsClientCases(server), IClassFixture<FastPathKestrelFixture>;

@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace HttpUpgrade.AspNetCore.Tests;
 
 /// <summary>Handshakes written byte for byte over TCP, and the server's answers read byte for byte.</summary>
-public sealed class RawSocketTests(KestrelFixture server, ITestOutputHelper output) : IClassFixture<KestrelFixture>
+public abstract class RawSocketCases(KestrelFixture server, ITestOutputHelper output)
 {
     // RFC 6455 §5.7: "A single-frame masked text message" containing "Hello", and the same message unmasked as a server sends it.
     private static readonly byte[] MaskedHello = [0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58];
@@ -228,3 +228,9 @@ public sealed class RawSocketTests(KestrelFixture server, ITestOutputHelper outp
             => list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).ToArray();
     }
 }
+
+/// <summary>The cases of <see cref="RawSocketCases"/> against <c>MapUpgrade</c>, served by Kestrel's HTTP engine.</summary>
+public sealed class RawSocketTests(KestrelFixture server, ITestOutputHelper output) : RawSocketCases(server, output), IClassFixture<KestrelFixture>;
+
+/// <summary>The cases of <see cref="RawSocketCases"/> on a listener with <c>UseUpgradeFastPath()</c>.</summary>
+public sealed class RawSocketFastPathTests(FastPathKestrelFixture server, ITestOutputHelper output) : RawSocketCases(server, output), IClassFixture<FastPathKestrelFixture>;

@@ -24,9 +24,12 @@ public sealed class RecordingLoggerProvider : ILoggerProvider
     }
 
     /// <summary>Waits briefly for an entry with the event name <paramref name="eventName"/> that matches <paramref name="predicate"/>.</summary>
-    public async Task<LogEntry> WaitForAsync(string eventName, Func<LogEntry, bool> predicate)
+    public Task<LogEntry> WaitForAsync(string eventName, Func<LogEntry, bool> predicate) => WaitForAsync(eventName, predicate, TimeSpan.FromSeconds(5));
+
+    /// <summary>Waits up to <paramref name="timeout"/> for an entry with the event name <paramref name="eventName"/> that matches <paramref name="predicate"/>.</summary>
+    public async Task<LogEntry> WaitForAsync(string eventName, Func<LogEntry, bool> predicate, TimeSpan timeout)
     {
-        DateTime deadline = DateTime.UtcNow.AddSeconds(5);
+        DateTime deadline = DateTime.UtcNow.Add(timeout);
         while (true)
         {
             LogEntry? entry = _entries.FirstOrDefault(e => e.EventId.Name == eventName && predicate(e));

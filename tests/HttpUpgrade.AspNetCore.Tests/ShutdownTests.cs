@@ -24,11 +24,13 @@ public sealed class ShutdownTests
 {
     private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
 
-    [Fact]
-    public async Task HostShutdown_ClosesEveryWebSocketWith1001_CancelsRawHandlers_AndFinishesInTime()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task HostShutdown_ClosesEveryWebSocketWith1001_CancelsRawHandlers_AndFinishesInTime(bool fastPath)
     {
         var journal = new HandlerJournal();
-        (WebApplication app, int port) = await StartAsync(journal, closeTimeout: TimeSpan.FromSeconds(3));
+        (WebApplication app, int port) = await StartAsync(journal, closeTimeout: TimeSpan.FromSeconds(3), fastPath);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
 
         // Three WebSocket clients that answer the server's close, as a well-behaved client does.
@@ -69,11 +71,13 @@ public sealed class ShutdownTests
         await app.DisposeAsync();
     }
 
-    [Fact]
-    public async Task HostShutdown_AClientThatNeverAnswersTheClose_IsCutOffAfterTheCloseTimeout()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task HostShutdown_AClientThatNeverAnswersTheClose_IsCutOffAfterTheCloseTimeout(bool fastPath)
     {
         var journal = new HandlerJournal();
-        (WebApplication app, int port) = await StartAsync(journal, closeTimeout: TimeSpan.FromMilliseconds(500));
+        (WebApplication app, int port) = await StartAsync(journal, closeTimeout: TimeSpan.FromMilliseconds(500), fastPath);
 
         // A raw client that reads the 1001 and then says nothing more.
         await using RawConnection connection = await RawConnection.OpenAsync(port);
@@ -218,9 +222,11 @@ public sealed class ShutdownTests
         }
     }
 
+    /// <param name="fastPath">Whether the listener answers the handshakes itself (<c>UseUpgradeFastPath</c>).</param>
     private static async Task<(WebApplication App, int Port)> StartAsync(
         HandlerJournal journal,
         TimeSpan closeTimeout,
+        bool fastPath = false,
         RecordingLoggerProvider? logs = null,
         Task? gate = null,
         TimeSpan? hostShutdownTimeout = null)
@@ -237,7 +243,13 @@ public sealed class ShutdownTests
         builder.Services.AddSingleton(new DisposalJournal());
         builder.Services.AddSingleton(journal);
         builder.Services.AddUpgradeHandlers();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (fastPath)
+            {
+                listen.UseUpgradeFastPath();
+            }
+        }));
 
         WebApplication app = builder.Build();
         if (gate is not null)

@@ -17,8 +17,10 @@ public sealed partial class LoadBenchmarkSmokeTests(ITestOutputHelper log)
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(3);
 
-    [Fact]
-    public async Task SmokeModeStartsBothServersCompletesUpgradesAndPrintsTheRatioTable()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SmokeModeStartsBothServersCompletesUpgradesAndPrintsTheRatioTable(bool fastPath)
     {
         // This assembly runs from tests/HttpUpgrade.LoadBenchmark.Tests/bin/<Configuration>/<tfm>/; the client was built alike.
         var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
@@ -27,12 +29,15 @@ public sealed partial class LoadBenchmarkSmokeTests(ITestOutputHelper log)
         string results = Directory.CreateTempSubdirectory("httpupgrade-loadbenchmark-").FullName;
         try
         {
-            ProcessResult run = await Dotnet.RunAsync(RepositoryPaths.Root, [client, "--smoke", "--results", results], s_timeout);
+            // --fast-path: server A is the same MapUpgrade app with UseUpgradeFastPath() on its listener.
+            string[] arguments = fastPath ? [client, "--smoke", "--fast-path", "--results", results] : [client, "--smoke", "--results", results];
+            string name = fastPath ? "smoke-fastpath" : "smoke";
+            ProcessResult run = await Dotnet.RunAsync(RepositoryPaths.Root, arguments, s_timeout);
             log.WriteLine($"load benchmark --smoke: {run.Duration.TotalSeconds:F1} s");
             log.WriteLine(run.Output);
 
             Assert.True(run.ExitCode == 0, $"exit code {run.ExitCode}:\n{run.Output}");
-            Assert.Matches(ServerListening("A", "MapUpgrade"), run.Output);
+            Assert.Matches(ServerListening("A", fastPath ? @"MapUpgrade \+ fast path" : "MapUpgrade"), run.Output);
             Assert.Matches(ServerListening("B", "UseWebSockets"), run.Output);
 
             Match completed = CompletedLine().Match(run.Output);
@@ -56,10 +61,10 @@ public sealed partial class LoadBenchmarkSmokeTests(ITestOutputHelper log)
             Assert.Equal(1, RatioRows(run.Output, "working set with 50 idle sockets (MB)"));
             Assert.Contains("host steal over the whole benchmark:", run.Output, StringComparison.Ordinal);
 
-            string[] ratios = File.ReadAllLines(Path.Combine(results, "smoke-ratios.csv"));
+            string[] ratios = File.ReadAllLines(Path.Combine(results, name + "-ratios.csv"));
             Assert.Equal("metric,c1,c16,c64,idle", ratios[0]);
-            Assert.True(File.Exists(Path.Combine(results, "smoke.json")));
-            Assert.True(File.Exists(Path.Combine(results, "smoke-runs.csv")));
+            Assert.True(File.Exists(Path.Combine(results, name + ".json")));
+            Assert.True(File.Exists(Path.Combine(results, name + "-runs.csv")));
         }
         finally
         {

@@ -7,5 +7,7 @@ name="${1:-full}"
 input="$here/results/$name-ratios.csv"
 [ -f "$input" ] || { echo "no $input: run the load benchmark first" >&2; exit 1; }
 command -v gnuplot >/dev/null || { echo "gnuplot is missing: apt-get install gnuplot-nox" >&2; exit 1; }
-gnuplot -e "input='$input'; output='$here/results/$name.png'; title='Load benchmark ($name): MapUpgrade against UseWebSockets'" "$here/chart.gp"
+label="MapUpgrade"
+case "$name" in *fastpath*) label="MapUpgrade + fast path" ;; esac   # runs taken with --fast-path
+gnuplot -e "input='$input'; output='$here/results/$name.png'; title='Load benchmark ($name): $label against UseWebSockets'" "$here/chart.gp"
 echo "$here/results/$name.png"

@@ -49,6 +49,10 @@ internal static class ConnectionUpgradeListener
         return settings;
     }
 
+    /// <summary>Whether <paramref name="listen"/> serves TLS or h2c upgrades (read when connections arrive, after configuration).</summary>
+    public static bool ServesConnectionUpgrades(ListenOptions listen)
+        => s_listeners.TryGetValue(listen, out ConnectionUpgradeSettings? settings) && (settings.Tls is not null || settings.H2c);
+
     private static void AddReentryEndpoint(KestrelServerOptions server, ReentryKind kind)
     {
         StrongBox<int> added = s_servers.GetOrCreateValue(server);

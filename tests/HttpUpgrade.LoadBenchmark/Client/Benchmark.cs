@@ -14,8 +14,9 @@ namespace HttpUpgrade.LoadBenchmark;
 /// </summary>
 internal static class Benchmark
 {
-    private const string LabelA = "MapUpgrade";
     private const string LabelB = "UseWebSockets";
+
+    private static readonly Dictionary<string, string> FastPathEnvironment = new() { ["HTTPUPGRADE_FAST_PATH"] = "1" };
 
     // Lets the server finish with the last connections (Kestrel's cleanup after the client saw the end of the stream)
     // before a counter is read, so each run's own tail is counted in that run.
@@ -31,12 +32,14 @@ internal static class Benchmark
             return 2;
         }
 
-        var a = new ServerApp("A", LabelA, layout.ServerAssembly("MapUpgradeServer"));
+        // The same MapUpgrade app either way; the fast path is switched on by the environment, so nothing else differs.
+        string labelA = options.FastPath ? "MapUpgrade + fast path" : "MapUpgrade";
+        var a = new ServerApp("A", labelA, layout.ServerAssembly("MapUpgradeServer"), options.FastPath ? FastPathEnvironment : null);
         var b = new ServerApp("B", LabelB, layout.ServerAssembly("BaselineServer"));
         MachineInfo machine = MachineInfo.Describe(layout.Configuration);
         DateTimeOffset started = DateTimeOffset.UtcNow;
 
-        Console.WriteLine($"HttpUpgrade load benchmark: A = {LabelA} (HttpUpgrade), B = {LabelB} (ASP.NET Core baseline)");
+        Console.WriteLine($"HttpUpgrade load benchmark: A = {labelA} (HttpUpgrade), B = {LabelB} (ASP.NET Core baseline)");
         Console.WriteLine($"mode {options.Mode}: concurrency {string.Join(',', options.Concurrency)}; {options.Pairs} pair(s) per concurrency, "
             + $"alternating A B / B A; {options.Duration.TotalSeconds:0.##} s runs after {options.Warmup.TotalSeconds:0.##} s warm-up; "
             + $"{options.IdleSockets:N0} idle sockets x {options.IdlePairs} pair(s)");
@@ -131,7 +134,7 @@ internal static class Benchmark
         titles["idle"] = $"{options.IdleSockets:N0} idle upgraded sockets: medians of {options.IdlePairs} fresh server(s) each";
 
         Console.WriteLine();
-        Console.Write(Report.SummaryTables(summary, titles, LabelA, LabelB));
+        Console.Write(Report.SummaryTables(summary, titles, labelA, LabelB));
         Console.WriteLine($"* a disturbed pair: in one of its runs steal was at least {Statistics.DisturbingStealPercent}% or other processes used at least "
             + $"{Statistics.DisturbingOthersPercent}% of the machine's CPU; A/B quiet is the median over the other pairs.");
         Console.WriteLine($"host steal over the whole benchmark: {benchmarkHost.StealPercent:N1}% (per run: {Range(runs.Select(r => r.StealPercent))}%); "
@@ -148,7 +151,7 @@ internal static class Benchmark
         string resultsDirectory = options.ResultsDirectory ?? layout.ResultsDirectory;
         var document = new
         {
-            benchmark = "MapUpgrade (A) against UseWebSockets (B)",
+            benchmark = $"{labelA} (A) against UseWebSockets (B)",
             options.Name,
             options.Mode,
             Command = "dotnet run -c Release --project tests/HttpUpgrade.LoadBenchmark/Client" + (args.Length > 0 ? " -- " + string.Join(' ', args) : string.Empty),
@@ -173,7 +176,7 @@ internal static class Benchmark
         string markdown = $"`{document.Command}`: {machine.Processors} CPUs ({machine.CpuModel}), {machine.Os}, {machine.Runtime}, {serverGc}; "
             + $"host steal {benchmarkHost.StealPercent:N1}% over the benchmark ({Range(runs.Select(r => r.StealPercent))}% per run), "
             + $"other processes {Range(runs.Select(r => r.OthersPercent))}% of the CPU per run.\n\n"
-            + Report.MarkdownTables(summary, titles, LabelA, LabelB);
+            + Report.MarkdownTables(summary, titles, labelA, LabelB);
         Report.WriteFiles(resultsDirectory, options.Name, document, runs, summary, markdown);
         Console.WriteLine($"results: {Path.Combine(resultsDirectory, options.Name)}.json, -runs.csv, -ratios.csv, .md");
 

@@ -18,7 +18,10 @@ internal sealed record BenchmarkOptions
     public const string Usage = """
         usage: dotnet run -c Release --project tests/HttpUpgrade.LoadBenchmark/Client -- [mode] [settings]
           modes:     (none) full run, --quick (under a minute), --smoke (seconds; what CI runs)
-          settings:  --pairs N           A/B pairs per concurrency
+          servers:   A is MapUpgrade through Kestrel's HTTP engine; with --fast-path, the same app with
+                     ConfigureEndpointDefaults(l => l.UseUpgradeFastPath()) (HTTPUPGRADE_FAST_PATH=1). B is UseWebSockets.
+          settings:  --fast-path         A answers handshakes from the connection (results named NAME-fastpath)
+                     --pairs N           A/B pairs per concurrency
                      --duration S        measured seconds per run
                      --warmup S          unmeasured seconds before each run
                      --concurrency 1,16,64
@@ -51,6 +54,9 @@ internal sealed record BenchmarkOptions
     public required TimeSpan IdleSettle { get; init; }
 
     public string? ResultsDirectory { get; init; }
+
+    /// <summary>Whether server A runs with the connection-level fast path (<c>UseUpgradeFastPath</c>).</summary>
+    public bool FastPath { get; init; }
 
     public bool IsSmoke => Mode == "smoke";
 
@@ -106,6 +112,7 @@ internal sealed record BenchmarkOptions
             options = args[i] switch
             {
                 "--smoke" or "--quick" => options,
+                "--fast-path" => options with { FastPath = true, Name = options.Name == options.Mode ? options.Mode + "-fastpath" : options.Name },
                 "--pairs" => options with { Pairs = Positive(int.Parse(Value(), CultureInfo.InvariantCulture), "--pairs") },
                 "--duration" => options with { Duration = Seconds(Value(), "--duration") },
                 "--warmup" => options with { Warmup = Seconds(Value(), "--warmup") },

@@ -64,6 +64,12 @@ internal sealed class ServerProcess : IDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["STOP_WHEN_STDIN_CLOSES"] = "1";
+        start.Environment.Remove("HTTPUPGRADE_FAST_PATH");
+        foreach ((string name, string value) in app.Environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (string name in new[] { "ASPNETCORE_URLS", "DOTNET_gcServer", "DOTNET_GCgen0size", "DOTNET_TieredCompilation", "DOTNET_TieredPGO", "DOTNET_ReadyToRun" })
         {
             start.Environment.Remove(name);
@@ -188,7 +194,7 @@ internal sealed class ServerProcess : IDisposable
 }
 
 /// <summary>One of the two apps compared, and where its build output is.</summary>
-internal sealed record ServerApp(string Id, string Label, string AssemblyPath);
+internal sealed record ServerApp(string Id, string Label, string AssemblyPath, IReadOnlyDictionary<string, string>? Environment = null);
 
 /// <summary>A server's own counters at one moment.</summary>
 internal sealed record ServerStats(

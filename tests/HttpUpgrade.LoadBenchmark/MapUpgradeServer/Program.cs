@@ -1,9 +1,11 @@
+using System;
 using System.Net.WebSockets;
 using System.Threading;
 using System.Threading.Tasks;
 using HttpUpgrade;
 using HttpUpgrade.LoadBenchmark;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -11,6 +13,12 @@ using Microsoft.Extensions.Logging;
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddUpgradeHandlers();
+if (Environment.GetEnvironmentVariable("HTTPUPGRADE_FAST_PATH") == "1")
+{
+    // The client's --fast-path: the same app, with MapUpgrade handshakes answered from the connection's pipe.
+    builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.UseUpgradeFastPath()));
+}
+
 var app = builder.Build();
 
 app.MapUpgrade("/ws");
