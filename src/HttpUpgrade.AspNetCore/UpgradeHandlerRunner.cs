@@ -50,12 +50,18 @@ internal sealed class UpgradeHandlerRunner
         // The registration's type is its handler's contract: a WebSocketHandlerRegistration's handler receives a
         // WebSocket, every other (the only other kind) owns the raw stream.
         return decision.Registration is WebSocketHandlerRegistration webSocket
-            ? RunWebSocketAsync(host, decision, startTimestamp, webSocket.Factory)
-            : RunStreamAsync(host, decision, startTimestamp, ((UpgradeHandlerRegistration)decision.Registration!).Factory);
+            ? RunAsync(host, decision, startTimestamp, webSocket.Factory, static (runner, handler, host, decision, transport) => runner.RunWebSocketAsync(handler, host, decision, transport))
+            : RunAsync(host, decision, startTimestamp, ((UpgradeHandlerRegistration)decision.Registration!).Factory, static (runner, handler, host, decision, transport) => runner.RunStreamAsync(handler, host, decision, transport));
     }
 
-    private async Task RunWebSocketAsync<THost>(THost host, UpgradeDecision decision, long startTimestamp, Func<IServiceProvider, IWebSocketHandler> factory)
+    private async Task RunAsync<THost, THandler>(
+        THost host,
+        UpgradeDecision decision,
+        long startTimestamp,
+        Func<IServiceProvider, THandler> factory,
+        Func<UpgradeHandlerRunner, THandler, THost, UpgradeDecision, Stream, Task> run)
         where THost : IUpgradeHost
+        where THandler : class
     {
         // Everything from here to the handler getting the connection is bounded: a client that stops reading must not
         // hold a connection slot, a handler and a half-written 101 for as long as it likes.
@@ -67,7 +73,7 @@ internal sealed class UpgradeHandlerRunner
 
         try
         {
-            IWebSocketHandler? handler = await CreateAsync(host, decision, startTimestamp, factory);
+            THandler? handler = await CreateAsync(host, decision, startTimestamp, factory);
             if (handler is null)
             {
                 return;
@@ -90,56 +96,7 @@ internal sealed class UpgradeHandlerRunner
 
                 _metrics.Negotiated(decision, startTimestamp);
                 using UpgradeMetrics.ActiveConnection active = _metrics.Opened(decision.Registration!.Name);
-                await RunWebSocketAsync(handler, host, decision, transport);
-            }
-            finally
-            {
-                await DisposeAsync(handler, decision.Registration!);
-            }
-        }
-        finally
-        {
-            _connections.Release();
-        }
-    }
-
-    private async Task RunStreamAsync<THost>(THost host, UpgradeDecision decision, long startTimestamp, Func<IServiceProvider, IUpgradeHandler> factory)
-        where THost : IUpgradeHost
-    {
-        // Everything from here to the handler getting the connection is bounded: a client that stops reading must not
-        // hold a connection slot, a handler and a half-written 101 for as long as it likes.
-        using HandshakeDeadline deadline = HandshakeDeadline.Start(_handshakeTimeout, static state => ((IUpgradeHost)state!).Abort(), host);
-        if (!await AdmitAsync(host, decision, startTimestamp))
-        {
-            return;
-        }
-
-        try
-        {
-            IUpgradeHandler? handler = await CreateAsync(host, decision, startTimestamp, factory);
-            if (handler is null)
-            {
-                return;
-            }
-
-            try
-            {
-                Stream? transport = await SwitchProtocolsAsync(host, decision, startTimestamp, deadline);
-                if (transport is null)
-                {
-                    return;
-                }
-
-                if (!deadline.TryComplete())
-                {
-                    // The timer aborted the connection while the 101 was going out: the handler never gets it.
-                    Log.HandshakeTimedOut(_logger, host.Path, _handshakeTimeout);
-                    return;
-                }
-
-                _metrics.Negotiated(decision, startTimestamp);
-                using UpgradeMetrics.ActiveConnection active = _metrics.Opened(decision.Registration!.Name);
-                await RunStreamAsync(handler, host, decision, transport);
+                await run(this, handler, host, decision, transport);
             }
             finally
             {
