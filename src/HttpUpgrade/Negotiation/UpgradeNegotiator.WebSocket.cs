@@ -92,22 +92,25 @@ public sealed partial class UpgradeNegotiator
             return UpgradeDecision.Reject(UpgradeReason.OriginNotAllowed);
         }
 
-        // RFC 6455 §4.1 item 10: Sec-WebSocket-Protocol is a list of tokens in the client's order of preference.
+        // RFC 6455 §4.1 item 10: Sec-WebSocket-Protocol is a list of tokens in the client's order of preference. The client's
+        // most preferred subprotocol that a version-compatible handler speaks selects that handler (RFC 6455 §4.2.2 item
+        // 5.4: the server picks one of the client's values, or none, and never another). One pass reads the list: every
+        // element must be a token, including those after the one selected. Empty list elements are skipped by the
+        // enumerator, so the answer is never an empty subprotocol.
+        UpgradeRegistration? selected = null;
+        string? selectedSubProtocol = null;
         foreach (ReadOnlySpan<char> subProtocol in new HeaderListEnumerator<TRequest>(request, UpgradeRequestHeader.SecWebSocketProtocol))
         {
             if (!HttpTokenGrammar.IsToken(subProtocol))
             {
                 return UpgradeDecision.Reject(UpgradeReason.MalformedSubProtocol);
             }
-        }
 
-        // The client's most preferred subprotocol that a version-compatible handler speaks selects that handler
-        // (RFC 6455 §4.2.2 item 5.4: the server picks one of the client's values, or none, and never another). Empty
-        // list elements are skipped by the enumerator, so the answer is never an empty subprotocol.
-        UpgradeRegistration? selected = null;
-        string? selectedSubProtocol = null;
-        foreach (ReadOnlySpan<char> subProtocol in new HeaderListEnumerator<TRequest>(request, UpgradeRequestHeader.SecWebSocketProtocol))
-        {
+            if (selected is not null)
+            {
+                continue;
+            }
+
             foreach (UpgradeRegistration registration in candidates)
             {
                 if (FindWebSocketVersion(registration, offered) is null)
@@ -122,10 +125,20 @@ public sealed partial class UpgradeNegotiator
                     {
                         selected = registration;
                         selectedSubProtocol = declared;
-                        goto Selected;
+                        break;
                     }
                 }
+
+                if (selected is not null)
+                {
+                    break;
+                }
             }
+        }
+
+        if (selected is not null)
+        {
+            goto Selected;
         }
 
         // No subprotocol agreed: a handler that declares none is the one written for that case, so it wins over one
