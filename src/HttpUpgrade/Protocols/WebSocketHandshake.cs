@@ -66,7 +66,7 @@ public static class WebSocketHandshake
     }
 
     // RFC 4648 §4 for the one length an accept key has: 20 bytes, six groups of three and a last group of two, which is
-    // 27 characters and one pad. A general encoder's setup costs more than these lookups for so short an input.
+    // 27 characters and one pad.
     private static void ToBase64(ReadOnlySpan<byte> digest, Span<char> destination)
     {
         ReadOnlySpan<byte> alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"u8;
