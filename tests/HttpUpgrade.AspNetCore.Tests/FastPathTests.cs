@@ -35,6 +35,8 @@ public sealed partial class FastPathTests(KestrelFixture mapUpgrade, FastPathKes
         { "MapUpgrade<RawEchoHandler>: 426 naming only its protocol", $"GET /echo-only HTTP/1.1\r\n{Handshake}{Chat}\r\n" },
         { "RFC 9110 §7.8: Upgrade without the upgrade option is 426", $"GET /ws HTTP/1.1\r\n{Handshake.Replace("Connection: Upgrade", "Connection: keep-alive", StringComparison.Ordinal)}{Chat}\r\n" },
         { "Fields the negotiator does not read are ignored", $"GET /ws HTTP/1.1\r\nUser-Agent: test/1.0\r\nAccept: */*\r\n{Handshake}{Chat}Cookie: a=b\r\n\r\n" },
+        { "RFC 9110 §15.6.4: an endpoint at its connection cap is 503 with Retry-After", $"GET /full HTTP/1.1\r\n{Handshake}{Chat}\r\n" },
+        { "RFC 9110 §15.6.4: the cap refuses a raw token the same way", "GET /full HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: echo/1\r\n\r\n" },
     };
 
     public static TheoryData<string, string, string> Declined => new()
