@@ -162,9 +162,9 @@ public static class UpgradeEndpointRouteBuilderExtensions
         services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(
             static state => ((UpgradedConnectionTracker)state!).BeginShutdown(), connections);
 
-        // The same negotiator and runner, for the connection-level fast path (UseUpgradeFastPath).
+        // The same dispatcher, for the connection-level fast path (UseUpgradeFastPath).
         return endpoints.Map(pattern, endpoint.InvokeAsync).WithDisplayName("Upgrade " + pattern)
-            .WithMetadata(new UpgradeFastPathMetadata(negotiator, runner, metrics, logger));
+            .WithMetadata(new UpgradeFastPathMetadata(endpoint));
     }
 
     private static IUpgradeRegistry ResolveRegistry(IServiceProvider services, string pattern, Type[]? handlerTypes)

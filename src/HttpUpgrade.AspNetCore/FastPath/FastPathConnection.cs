@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 
 namespace HttpUpgrade.AspNetCore.FastPath;
@@ -18,7 +19,8 @@ namespace HttpUpgrade.AspNetCore.FastPath;
 /// and, for a handler that asks (<see cref="UpgradeContextHttpExtensions.GetHttpContext"/>), an <see cref="HttpContext"/>
 /// built on first use from the head.
 /// </summary>
-internal sealed class FastPathConnection(ConnectionContext connection, FastPathHead head, FastPathRoute route, bool https, bool serverHeader, IServiceScopeFactory scopes)
+internal sealed class FastPathConnection(
+    ConnectionContext connection, FastPathHead head, FastPathRoute route, bool https, bool serverHeader, IServiceScopeFactory scopes, ILogger logger)
     : IUpgradeHost, IAsyncDisposable
 {
     private AsyncServiceScope? _scope;
@@ -48,6 +50,7 @@ internal sealed class FastPathConnection(ConnectionContext connection, FastPathH
     public Task WriteRefusalAsync(UpgradeDecision refusal)
     {
         _written = true;
+        Log.FastPathServed(logger, connection.ConnectionId, route.Path, refusal.StatusCode);
         // Kestrel keeps a connection after a response only when the response names no Connection option (or keep-alive,
         // which a decision never does): Connection: Upgrade ends it as Connection: close does.
         KeepAlive = !refusal.CloseConnection && !refusal.ConnectionUpgrade;
@@ -58,6 +61,7 @@ internal sealed class FastPathConnection(ConnectionContext connection, FastPathH
     public ValueTask<Stream> SwitchProtocolsAsync(UpgradeDecision decision)
     {
         _written = true;
+        Log.FastPathServed(logger, connection.ConnectionId, route.Path, decision.StatusCode);
         FastPathResponse.WriteSwitchingProtocols(connection.Transport.Output, decision, serverHeader);
         ValueTask<FlushResult> flush = connection.Transport.Output.FlushAsync();
         return flush.IsCompletedSuccessfully ? new ValueTask<Stream>(Switched(flush.Result)) : AwaitSwitchedAsync(flush);

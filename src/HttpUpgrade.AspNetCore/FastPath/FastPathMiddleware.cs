@@ -1,6 +1,5 @@
 using System;
 using System.Buffers;
-using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Linq;
 using System.Threading;
@@ -92,18 +91,7 @@ internal sealed class FastPathMiddleware
 
                 if (decline is { } reason)
                 {
-                    if (examined)
-                    {
-                        await ReplayAsync(connection, next, buffer, reason);
-                    }
-                    else
-                    {
-                        // Nothing was marked examined, so Kestrel's first read returns these bytes at once.
-                        input.AdvanceTo(buffer.Start);
-                        LogDeclined(connection, reason);
-                        await next(connection);
-                    }
-
+                    await HandOverAsync(connection, next, buffer, reason, examined);
                     return;
                 }
 
@@ -143,41 +131,15 @@ internal sealed class FastPathMiddleware
 
         if (head is null)
         {
-            if (examined)
-            {
-                await ReplayAsync(connection, next, buffer, decline);
-            }
-            else
-            {
-                input.AdvanceTo(bytes.Start);
-                LogDeclined(connection, decline);
-                await next(connection);
-            }
-
+            await HandOverAsync(connection, next, buffer, decline, examined);
             return;
         }
-
-        long start = Stopwatch.GetTimestamp();
-        UpgradeFastPathMetadata upgrade = route.Upgrade;
-        UpgradeDecision decision = upgrade.Negotiator.Negotiate(new FastPathRequestView(head, https));
 
         // The head is the fast path's now; bytes pipelined behind it stay in the pipe for the handler (or Kestrel).
         input.AdvanceTo(bytes.End);
         await using var host = new FastPathConnection(connection, head, route, https, _listen.KestrelServerOptions.AddServerHeader,
-            _scopes ??= _services.GetRequiredService<IServiceScopeFactory>());
-        if (decision.Outcome == UpgradeOutcome.Accept)
-        {
-            LogServed(connection, route, decision.StatusCode);
-            await upgrade.Runner.RunAsync(host, decision, start);
-        }
-        else
-        {
-            // MapUpgrade's negotiator requires an upgrade, so it never ignores a request: this is a rejection.
-            Log.UpgradeRejected(upgrade.Logger, route.Path, decision.StatusCode, decision.Reason);
-            upgrade.Metrics.Negotiated(decision, start);
-            LogServed(connection, route, decision.StatusCode);
-            await host.WriteRefusalAsync(decision);
-        }
+            _scopes ??= _services.GetRequiredService<IServiceScopeFactory>(), _logger);
+        await route.Upgrade.Endpoint.DispatchAsync(host, new FastPathRequestView(head, https));
 
         if (host.KeepAlive)
         {
@@ -185,6 +147,22 @@ internal sealed class FastPathMiddleware
             // Kestrel serves whatever the client sends next.
             await next(connection);
         }
+    }
+
+    /// <summary>
+    /// Gives Kestrel every byte of <paramref name="buffer"/>, then the rest of the connection. After a single read nothing
+    /// was marked examined, so Kestrel's first read returns those bytes at once; after several they are replayed.
+    /// </summary>
+    private Task HandOverAsync(ConnectionContext connection, ConnectionDelegate next, ReadOnlySequence<byte> buffer, FastPathDecline reason, bool examined)
+    {
+        if (examined)
+        {
+            return ReplayAsync(connection, next, buffer, reason);
+        }
+
+        connection.Transport.Input.AdvanceTo(buffer.Start);
+        LogDeclined(connection, reason);
+        return next(connection);
     }
 
     /// <summary>Gives Kestrel every byte read so far, then the rest of the connection, after waiting for more than one read.</summary>
@@ -287,14 +265,6 @@ internal sealed class FastPathMiddleware
         if (_logger.IsEnabled(LogLevel.Debug))
         {
             Log.FastPathDeclined(_logger, connection.ConnectionId, reason);
-        }
-    }
-
-    private void LogServed(ConnectionContext connection, FastPathRoute route, int statusCode)
-    {
-        if (_logger.IsEnabled(LogLevel.Debug))
-        {
-            Log.FastPathServed(_logger, connection.ConnectionId, route.Path, statusCode);
         }
     }
 }
