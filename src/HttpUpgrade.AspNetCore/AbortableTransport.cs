@@ -12,16 +12,27 @@ namespace HttpUpgrade.AspNetCore;
 /// wait for bytes from a client already given up on.
 /// </summary>
 /// <remarks>
-/// Every read runs under one token of the connection's own. A caller's token is linked to it once, when first seen,
-/// not per read: a WebSocket passes the same token to every read of a receive loop, and a cancelled read aborts the
-/// WebSocket anyway, so cancelling the connection's reads for good is what it would do next. Reads allocate nothing.
+/// Every read runs under one token of the connection's own (<paramref name="reads"/>: the runner passes the source of
+/// the handler's own token, so the receive loop's token needs no link, and a WebSocket that gives up also tells the
+/// handler). Another caller's token is linked to it once, when first seen, not per read: a WebSocket passes the same
+/// token to every read of a receive loop, and a cancelled read aborts the WebSocket anyway, so cancelling the
+/// connection's reads for good is what it would do next. Reads allocate nothing.
 /// </remarks>
-internal sealed class AbortableTransport(Stream inner) : Stream
+internal sealed class AbortableTransport(Stream inner, CancellationTokenSource reads) : Stream
 {
-    private readonly CancellationTokenSource _reads = new();
+    private readonly CancellationTokenSource _reads = reads;
+
+    // Read once: a disposed source's Token property throws, and the runner disposes it when the handler ends.
+    private readonly CancellationToken _readsToken = reads.Token;
     private int _disposed;
     private CancellationToken _linked;
     private CancellationTokenRegistration _linkedRegistration;
+
+    /// <summary>A transport with a token source of its own.</summary>
+    public AbortableTransport(Stream inner)
+        : this(inner, new CancellationTokenSource())
+    {
+    }
 
     public override bool CanRead => inner.CanRead;
 
@@ -39,12 +50,12 @@ internal sealed class AbortableTransport(Stream inner) : Stream
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (cancellationToken.CanBeCanceled && cancellationToken != _linked)
+        if (cancellationToken.CanBeCanceled && cancellationToken != _linked && cancellationToken != _readsToken)
         {
             Link(cancellationToken);
         }
 
-        return inner.ReadAsync(buffer, _reads.Token);
+        return inner.ReadAsync(buffer, _readsToken);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
@@ -73,7 +84,7 @@ internal sealed class AbortableTransport(Stream inner) : Stream
         if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             _linkedRegistration.Dispose();
-            _reads.Cancel();
+            CancelReads();
             inner.Dispose();
         }
 
@@ -89,6 +100,13 @@ internal sealed class AbortableTransport(Stream inner) : Stream
 
     private void CancelReads()
     {
-        _reads.Cancel();
+        try
+        {
+            _reads.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection's source, disposed when its handler ended: there is no read left to end.
+        }
     }
 }

@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HttpUpgrade.AspNetCore;
 
@@ -49,7 +50,10 @@ internal interface IUpgradeHost
 /// <summary>A request served by Kestrel's HTTP engine (through routing, a <c>MapUpgrade</c> endpoint).</summary>
 internal readonly struct HttpContextUpgradeHost(HttpContext context) : IUpgradeHost
 {
-    public IServiceProvider Services => context.RequestServices;
+    private readonly RequestServicesProvider _services = new(context);
+
+    /// <summary>The request's services, its scope created on the first service asked for, as Kestrel creates it on first use.</summary>
+    public IServiceProvider Services => _services;
 
     public object HostContext => context;
 
@@ -87,4 +91,19 @@ internal readonly struct HttpContextUpgradeHost(HttpContext context) : IUpgradeH
     }
 
     public void Abort() => context.Abort();
+}
+
+/// <summary>
+/// <see cref="HttpContext.RequestServices"/>, read when a service is first asked for: a handler that needs no services
+/// (an echo, a proxy) costs its request no scope, as the same endpoint without this library would not.
+/// </summary>
+internal sealed class RequestServicesProvider(HttpContext context) : IServiceProvider, ISupportRequiredService, IKeyedServiceProvider
+{
+    public object? GetService(Type serviceType) => context.RequestServices.GetService(serviceType);
+
+    public object GetRequiredService(Type serviceType) => context.RequestServices.GetRequiredService(serviceType);
+
+    public object? GetKeyedService(Type serviceType, object? serviceKey) => context.RequestServices.GetKeyedService(serviceType, serviceKey);
+
+    public object GetRequiredKeyedService(Type serviceType, object? serviceKey) => context.RequestServices.GetRequiredKeyedService(serviceType, serviceKey);
 }

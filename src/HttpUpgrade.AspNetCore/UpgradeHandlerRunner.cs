@@ -50,11 +50,17 @@ internal sealed class UpgradeHandlerRunner
         // The registration's type is its handler's contract: a WebSocketHandlerRegistration's handler receives a
         // WebSocket, every other (the only other kind) owns the raw stream.
         return decision.Registration is WebSocketHandlerRegistration webSocket
-            ? RunAsync(host, decision, startTimestamp, webSocket.Factory, static (runner, handler, host, decision, transport) => runner.RunWebSocketAsync(handler, host, decision, transport))
-            : RunAsync(host, decision, startTimestamp, ((UpgradeHandlerRegistration)decision.Registration!).Factory, static (runner, handler, host, decision, transport) => runner.RunStreamAsync(handler, host, decision, transport));
+            ? Start(host, decision, startTimestamp, webSocket.Factory, static (runner, handler, host, decision, transport) => runner.RunWebSocketAsync(handler, host, decision, transport))
+            : Start(host, decision, startTimestamp, ((UpgradeHandlerRegistration)decision.Registration!).Factory, static (runner, handler, host, decision, transport) => runner.RunStreamAsync(handler, host, decision, transport));
     }
 
-    private async Task RunAsync<THost, THandler>(
+    /// <summary>
+    /// Admits the request, creates the handler and sends the 101, then runs the handler. Up to the 101 nothing usually
+    /// waits (the handler is created at once and the 101 goes into the connection's output buffer), so this part is
+    /// synchronous: the handler's run is the one state machine a connection allocates. A 101 that cannot be flushed at
+    /// once is awaited under the handshake timeout (<see cref="SwitchThenRunAsync"/>).
+    /// </summary>
+    private Task Start<THost, THandler>(
         THost host,
         UpgradeDecision decision,
         long startTimestamp,
@@ -63,173 +69,211 @@ internal sealed class UpgradeHandlerRunner
         where THost : IUpgradeHost
         where THandler : class
     {
-        // Everything from here to the handler getting the connection is bounded: a client that stops reading must not
-        // hold a connection slot, a handler and a half-written 101 for as long as it likes.
-        using HandshakeDeadline deadline = HandshakeDeadline.Start(_handshakeTimeout, static state => ((IUpgradeHost)state!).Abort(), host);
-        if (!await AdmitAsync(host, decision, startTimestamp))
+        if (Admit(host, decision, startTimestamp) is { } refused)
         {
+            return refused;
+        }
+
+        // The handler is created before the 101 goes out: a missing service must be an honest 500, not a switch
+        // followed by a dropped connection.
+        THandler handler;
+        try
+        {
+            handler = factory(host.Services);
+        }
+        catch (Exception exception)
+        {
+            _connections.Release();
+            UpgradeRegistration registration = decision.Registration!;
+            Log.HandlerCreationFailed(_logger, registration.HandlerName, registration.Name, exception);
+            _metrics.HandlerFailed(registration.Name, exception);
+            return RefuseAsync(host, decision, UpgradeReason.HandlerUnavailable, startTimestamp);
+        }
+
+        ValueTask<Stream> switching;
+        try
+        {
+            Log.SwitchingProtocols(_logger, host.Path, decision.Upgrade ?? decision.Registration!.Name, host.HttpProtocol, decision.Registration!.HandlerName);
+            switching = host.SwitchProtocolsAsync(decision);
+        }
+        catch (Exception exception)
+        {
+            switching = ValueTask.FromException<Stream>(exception);
+        }
+
+        if (!switching.IsCompletedSuccessfully)
+        {
+            return SwitchThenRunAsync(host, decision, startTimestamp, handler, switching, run);
+        }
+
+        _metrics.Negotiated(decision, startTimestamp);
+        return run(this, handler, host, decision, switching.Result);
+    }
+
+    /// <summary>
+    /// Waits for a 101 that did not go out at once, for at most the handshake timeout: a client that stops reading must
+    /// not hold a connection slot, a handler and a half-written 101 for as long as it likes. Then runs the handler.
+    /// </summary>
+    private async Task SwitchThenRunAsync<THost, THandler>(
+        THost host,
+        UpgradeDecision decision,
+        long startTimestamp,
+        THandler handler,
+        ValueTask<Stream> switching,
+        Func<UpgradeHandlerRunner, THandler, THost, UpgradeDecision, Stream, Task> run)
+        where THost : IUpgradeHost
+        where THandler : class
+    {
+        Stream? transport = null;
+        using (HandshakeDeadline deadline = HandshakeDeadline.Start(_handshakeTimeout, static state => ((IUpgradeHost)state!).Abort(), host))
+        {
+            try
+            {
+                transport = await switching;
+            }
+            catch (Exception) when (deadline.HasExpired)
+            {
+                // The handshake timeout aborted the connection under the flush: the client's doing, not the server's.
+                Log.HandshakeTimedOut(_logger, host.Path, _handshakeTimeout);
+            }
+            catch (Exception exception)
+            {
+                await FailSwitchAsync(host, decision, startTimestamp, exception);
+            }
+
+            if (transport is not null && !deadline.TryComplete())
+            {
+                // The timer aborted the connection while the 101 was going out: the handler never gets it.
+                Log.HandshakeTimedOut(_logger, host.Path, _handshakeTimeout);
+                transport = null;
+            }
+        }
+
+        if (transport is null)
+        {
+            await EndAsync(handler, decision.Registration!);
             return;
         }
 
-        try
-        {
-            THandler? handler = await CreateAsync(host, decision, startTimestamp, factory);
-            if (handler is null)
-            {
-                return;
-            }
-
-            try
-            {
-                Stream? transport = await SwitchProtocolsAsync(host, decision, startTimestamp, deadline);
-                if (transport is null)
-                {
-                    return;
-                }
-
-                if (!deadline.TryComplete())
-                {
-                    // The timer aborted the connection while the 101 was going out: the handler never gets it.
-                    Log.HandshakeTimedOut(_logger, host.Path, _handshakeTimeout);
-                    return;
-                }
-
-                _metrics.Negotiated(decision, startTimestamp);
-                using UpgradeMetrics.ActiveConnection active = _metrics.Opened(decision.Registration!.Name);
-                await run(this, handler, host, decision, transport);
-            }
-            finally
-            {
-                await DisposeAsync(handler, decision.Registration!);
-            }
-        }
-        finally
-        {
-            _connections.Release();
-        }
+        _metrics.Negotiated(decision, startTimestamp);
+        await run(this, handler, host, decision, transport);
     }
 
     private async Task RunWebSocketAsync<THost>(IWebSocketHandler handler, THost host, UpgradeDecision decision, Stream transport)
         where THost : IUpgradeHost
     {
-        var upgradeContext = new UpgradeContext(decision.Registration!, decision.Version, decision.SubProtocol, transport, host.Services, host.HostContext);
-        using WebSocket socket = WebSocket.CreateFromStream(new AbortableTransport(transport), new WebSocketCreationOptions
-        {
-            IsServer = true,
-            SubProtocol = decision.SubProtocol,
-            KeepAliveInterval = _keepAliveInterval,
-            KeepAliveTimeout = _keepAliveTimeout,
-            DangerousDeflateOptions = decision.Deflate.ToDeflateOptions(),
-        });
-
-        // The handler's token is cancelled when the client goes away and, after a 1001 close, when the host shuts down.
-        CancellationToken requestAborted = host.Aborted;
-        using UpgradedConnectionTracker.UpgradedConnection connection = _connections.Open(socket, requestAborted);
-        CancellationToken aborted = connection.Aborted;
-        string handlerName = upgradeContext.Registration.HandlerName;
         try
         {
-            await handler.OnConnectedAsync(socket, upgradeContext, aborted);
-        }
-        catch (Exception exception) when (aborted.IsCancellationRequested || socket.State == WebSocketState.Aborted || IsClientGone(exception))
-        {
-            // The client went away, or the host cut the connection at the end of its shutdown timeout: not the handler's
-            // fault, so Debug, as for a raw handler.
-            Log.ConnectionAborted(_logger, handlerName, upgradeContext.Protocol, exception);
-            return;
-        }
-        catch (Exception exception)
-        {
-            Log.WebSocketHandlerFailed(_logger, handlerName, exception);
-            _metrics.HandlerFailed(upgradeContext.Protocol, exception);
-            await CloseAsync(socket, WebSocketCloseStatus.InternalServerError, HandlerFailedDescription, requestAborted);
-            return;
-        }
+            using UpgradeMetrics.ActiveConnection active = _metrics.Opened(decision.Registration!.Name);
+            var upgradeContext = new UpgradeContext(decision.Registration!, decision.Version, decision.SubProtocol, transport, host.Services, host.HostContext);
 
-        // RFC 6455 §7.1.2: the connection ends with a closing handshake, whether or not the handler started one.
-        await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, null, requestAborted);
-        Log.HandlerCompleted(_logger, handlerName, upgradeContext.Protocol);
+            // The handler's token is cancelled when the client goes away, when the WebSocket gives up on the connection
+            // (its reads run under the same token) and, after a 1001 close, when the host shuts down.
+            CancellationToken requestAborted = host.Aborted;
+            using UpgradedConnectionTracker.UpgradedConnection connection = _connections.Create(requestAborted);
+            using WebSocket socket = WebSocket.CreateFromStream(new AbortableTransport(transport, connection), new WebSocketCreationOptions
+            {
+                IsServer = true,
+                SubProtocol = decision.SubProtocol,
+                KeepAliveInterval = _keepAliveInterval,
+                KeepAliveTimeout = _keepAliveTimeout,
+                DangerousDeflateOptions = decision.Deflate.ToDeflateOptions(),
+            });
+            connection.Open(socket);
+            CancellationToken aborted = connection.Aborted;
+            string handlerName = upgradeContext.Registration.HandlerName;
+            try
+            {
+                await handler.OnConnectedAsync(socket, upgradeContext, aborted);
+            }
+            catch (Exception exception) when (aborted.IsCancellationRequested || socket.State == WebSocketState.Aborted || IsClientGone(exception))
+            {
+                // The client went away, or the host cut the connection at the end of its shutdown timeout: not the handler's
+                // fault, so Debug, as for a raw handler.
+                Log.ConnectionAborted(_logger, handlerName, upgradeContext.Protocol, exception);
+                return;
+            }
+            catch (Exception exception)
+            {
+                Log.WebSocketHandlerFailed(_logger, handlerName, exception);
+                _metrics.HandlerFailed(upgradeContext.Protocol, exception);
+                await CloseAsync(socket, WebSocketCloseStatus.InternalServerError, HandlerFailedDescription, requestAborted);
+                return;
+            }
+
+            // RFC 6455 §7.1.2: the connection ends with a closing handshake, whether or not the handler started one.
+            await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, null, requestAborted);
+            Log.HandlerCompleted(_logger, handlerName, upgradeContext.Protocol);
+        }
+        finally
+        {
+            await EndAsync(handler, decision.Registration!);
+        }
     }
 
     private async Task RunStreamAsync<THost>(IUpgradeHandler handler, THost host, UpgradeDecision decision, Stream transport)
         where THost : IUpgradeHost
     {
-        var upgradeContext = new UpgradeContext(decision.Registration!, decision.Version, decision.SubProtocol, transport, host.Services, host.HostContext);
-        using UpgradedConnectionTracker.UpgradedConnection connection = _connections.Open(null, host.Aborted);
-        CancellationToken aborted = connection.Aborted;
-        string handlerName = upgradeContext.Registration.HandlerName;
         try
         {
-            await handler.HandleAsync(upgradeContext, aborted);
-            Log.HandlerCompleted(_logger, handlerName, upgradeContext.Protocol);
+            using UpgradeMetrics.ActiveConnection active = _metrics.Opened(decision.Registration!.Name);
+            var upgradeContext = new UpgradeContext(decision.Registration!, decision.Version, decision.SubProtocol, transport, host.Services, host.HostContext);
+            using UpgradedConnectionTracker.UpgradedConnection connection = _connections.Create(host.Aborted);
+            connection.Open(null);
+            CancellationToken aborted = connection.Aborted;
+            string handlerName = upgradeContext.Registration.HandlerName;
+            try
+            {
+                await handler.HandleAsync(upgradeContext, aborted);
+                Log.HandlerCompleted(_logger, handlerName, upgradeContext.Protocol);
+            }
+            catch (Exception exception) when (aborted.IsCancellationRequested || IsClientGone(exception))
+            {
+                // The client went away (a reset, an EOF mid-read, the host aborting): not the server's fault, so Debug.
+                Log.ConnectionAborted(_logger, handlerName, upgradeContext.Protocol, exception);
+            }
+            catch (Exception exception)
+            {
+                // The upgraded protocol has no standard way to report a server error; a reset tells the peer the
+                // exchange did not end normally, where a graceful close would not.
+                Log.UpgradeHandlerFailed(_logger, handlerName, upgradeContext.Protocol, exception);
+                _metrics.HandlerFailed(upgradeContext.Protocol, exception);
+                host.Abort();
+            }
         }
-        catch (Exception exception) when (aborted.IsCancellationRequested || IsClientGone(exception))
+        finally
         {
-            // The client went away (a reset, an EOF mid-read, the host aborting): not the server's fault, so Debug.
-            Log.ConnectionAborted(_logger, handlerName, upgradeContext.Protocol, exception);
-        }
-        catch (Exception exception)
-        {
-            // The upgraded protocol has no standard way to report a server error; a reset tells the peer the
-            // exchange did not end normally, where a graceful close would not.
-            Log.UpgradeHandlerFailed(_logger, handlerName, upgradeContext.Protocol, exception);
-            _metrics.HandlerFailed(upgradeContext.Protocol, exception);
-            host.Abort();
+            await EndAsync(handler, decision.Registration!);
         }
     }
 
     /// <summary>
     /// Checks, before anything is created, that the host can switch, is not stopping, and has a connection slot for the
-    /// endpoint (reserved when this returns true). Otherwise writes the refusal and returns false.
+    /// endpoint (reserved when this returns null). Otherwise writes the refusal and returns the write.
     /// </summary>
-    private async ValueTask<bool> AdmitAsync<THost>(THost host, UpgradeDecision decision, long startTimestamp)
+    private Task? Admit<THost>(THost host, UpgradeDecision decision, long startTimestamp)
         where THost : IUpgradeHost
     {
         if (!host.CanSwitchProtocols(decision))
         {
             Log.ServerCannotUpgrade(_logger, host.Path);
-            await RefuseAsync(host, decision, UpgradeReason.HostCannotUpgrade, startTimestamp);
-            return false;
+            return RefuseAsync(host, decision, UpgradeReason.HostCannotUpgrade, startTimestamp);
         }
 
         if (_connections.IsStopping)
         {
             Log.UpgradeRefusedShuttingDown(_logger, host.Path);
-            await RefuseAsync(host, decision, UpgradeReason.ShuttingDown, startTimestamp);
-            return false;
+            return RefuseAsync(host, decision, UpgradeReason.ShuttingDown, startTimestamp);
         }
 
         if (!_connections.TryReserve())
         {
             // RFC 9110 §15.6.4: overloaded for now; the handler is never constructed, so a flood costs no app resources.
             Log.ConnectionLimitReached(_logger, host.Path, _connections.Limit);
-            await RefuseAsync(host, decision, UpgradeReason.ConnectionLimitReached, startTimestamp, _retryAfter);
-            return false;
+            return RefuseAsync(host, decision, UpgradeReason.ConnectionLimitReached, startTimestamp, _retryAfter);
         }
 
-        return true;
-    }
-
-    /// <summary>
-    /// Creates the handler before the 101 goes out: a missing service must be an honest 500, not a switch followed by a
-    /// dropped connection. Null when a refusal was written instead.
-    /// </summary>
-    private async ValueTask<THandler?> CreateAsync<THost, THandler>(THost host, UpgradeDecision decision, long startTimestamp, Func<IServiceProvider, THandler> factory)
-        where THost : IUpgradeHost
-        where THandler : class
-    {
-        try
-        {
-            return factory(host.Services);
-        }
-        catch (Exception exception)
-        {
-            UpgradeRegistration registration = decision.Registration!;
-            Log.HandlerCreationFailed(_logger, registration.HandlerName, registration.Name, exception);
-            _metrics.HandlerFailed(registration.Name, exception);
-            await RefuseAsync(host, decision, UpgradeReason.HandlerUnavailable, startTimestamp);
-            return null;
-        }
+        return null;
     }
 
     private Task RefuseAsync<THost>(THost host, UpgradeDecision decision, UpgradeReason reason, long startTimestamp, TimeSpan? retryAfter = null)
@@ -240,40 +284,20 @@ internal sealed class UpgradeHandlerRunner
         return host.WriteRefusalAsync(refusal);
     }
 
-    /// <summary>
-    /// Sends the decision's 101 (HTTP/1.1) or 200 (extended CONNECT) and returns the upgraded connection, or answers the
-    /// refusal and returns null.
-    /// </summary>
-    private async Task<Stream?> SwitchProtocolsAsync<THost>(THost host, UpgradeDecision decision, long startTimestamp, HandshakeDeadline deadline)
+    /// <summary>A switch that failed for a reason of the server's: the refusal if nothing was sent yet, else a dropped connection.</summary>
+    private Task FailSwitchAsync<THost>(THost host, UpgradeDecision decision, long startTimestamp, Exception exception)
         where THost : IUpgradeHost
     {
         UpgradeRegistration registration = decision.Registration!;
-        Log.SwitchingProtocols(_logger, host.Path, decision.Upgrade ?? registration.Name, host.HttpProtocol, registration.HandlerName);
-        try
+        Log.UpgradeFailed(_logger, registration.Name, registration.HandlerName, exception);
+        if (host.TryResetResponse())
         {
-            return await host.SwitchProtocolsAsync(decision);
+            // For example Kestrel's MaxConcurrentUpgradedConnections: nothing was sent, so the client gets an answer.
+            return RefuseAsync(host, decision, UpgradeReason.SwitchFailed, startTimestamp);
         }
-        catch (Exception) when (deadline.HasExpired)
-        {
-            // The handshake timeout aborted the connection under the flush: the client's doing, not the server's.
-            Log.HandshakeTimedOut(_logger, host.Path, _handshakeTimeout);
-            return null;
-        }
-        catch (Exception exception)
-        {
-            Log.UpgradeFailed(_logger, registration.Name, registration.HandlerName, exception);
-            if (host.TryResetResponse())
-            {
-                // For example Kestrel's MaxConcurrentUpgradedConnections: nothing was sent, so the client gets an answer.
-                await RefuseAsync(host, decision, UpgradeReason.SwitchFailed, startTimestamp);
-            }
-            else
-            {
-                host.Abort();
-            }
 
-            return null;
-        }
+        host.Abort();
+        return Task.CompletedTask;
     }
 
     /// <summary>Whether <paramref name="exception"/> says the transport ended under the handler, rather than the handler failing.</summary>
@@ -323,7 +347,8 @@ internal sealed class UpgradeHandlerRunner
         }
     }
 
-    private async ValueTask DisposeAsync(object handler, UpgradeRegistration registration)
+    /// <summary>The end of a handler's connection, however it ended: the handler is disposed and its slot given back.</summary>
+    private async ValueTask EndAsync(object handler, UpgradeRegistration registration)
     {
         try
         {
@@ -339,6 +364,10 @@ internal sealed class UpgradeHandlerRunner
         catch (Exception exception)
         {
             Log.HandlerDisposeFailed(_logger, registration.HandlerName, exception);
+        }
+        finally
+        {
+            _connections.Release();
         }
     }
 }

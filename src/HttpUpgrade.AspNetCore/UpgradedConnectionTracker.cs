@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.IO;
 using System.Net.WebSockets;
 using System.Threading;
@@ -23,7 +22,9 @@ internal sealed class UpgradedConnectionTracker
 {
     private const string GoingAwayDescription = "The server is shutting down.";
 
-    private readonly ConcurrentDictionary<UpgradedConnection, byte> _open = new();
+    // Cancelled when the host starts to stop; each open connection holds a registration on it, so the set of open
+    // connections is the token's callback list: no collection of their own, and a registration's node is reused.
+    private readonly CancellationTokenSource _shutdown = new();
     private readonly TimeSpan _closeTimeout;
     private readonly ILogger _logger;
     private readonly long _limit;
@@ -101,52 +102,69 @@ internal sealed class UpgradedConnectionTracker
         return closeTimeout == Timeout.InfiniteTimeSpan || closeTimeout > cap ? cap : closeTimeout;
     }
 
-    /// <summary>Registers a connection; its token is <paramref name="requestAborted"/> linked with the host's shutdown.</summary>
-    public UpgradedConnection Open(WebSocket? socket, CancellationToken requestAborted)
-    {
-        var connection = new UpgradedConnection(this, socket, requestAborted);
-        _open.TryAdd(connection, 0);
-
-        // One opened while the host is already stopping is told so at once.
-        if (_stopping)
-        {
-            connection.BeginShutdown();
-        }
-
-        return connection;
-    }
+    /// <summary>
+    /// A connection whose token is cancelled when the client goes away (<paramref name="requestAborted"/>); it takes part
+    /// in the host's shutdown once <see cref="UpgradedConnection.Open"/> is called.
+    /// </summary>
+    public UpgradedConnection Create(CancellationToken requestAborted) => new(this, requestAborted);
 
     /// <summary>Called when the host starts to stop.</summary>
     public void BeginShutdown()
     {
         _stopping = true;
-        foreach (UpgradedConnection connection in _open.Keys)
-        {
-            connection.BeginShutdown();
-        }
+
+        // Runs every open connection's BeginShutdown; one opened from now on runs it as it registers.
+        _shutdown.Cancel();
     }
 
     /// <summary>
-    /// One connection a handler owns: the token it was given, and its WebSocket, if any, so that a shutdown can say
-    /// goodbye on it. Disposing it removes it from the tracker.
+    /// One connection a handler owns: the token it was given (this source's), and its WebSocket, if any, so that a
+    /// shutdown can say goodbye on it. Disposing it takes it out of the tracker.
     /// </summary>
-    internal sealed class UpgradedConnection : IDisposable
+    /// <remarks>
+    /// It is its own cancellation source, linked by hand to the client's token, rather than holding a linked source: one
+    /// object fewer for every connection.
+    /// </remarks>
+    internal sealed class UpgradedConnection : CancellationTokenSource
     {
         private readonly UpgradedConnectionTracker _tracker;
-        private readonly WebSocket? _socket;
-        private readonly CancellationTokenSource _aborted;
+        private readonly CancellationTokenRegistration _requestAborted;
+        private CancellationTokenRegistration _shutdown;
+        private WebSocket? _socket;
         private int _shuttingDown;
 
-        public UpgradedConnection(UpgradedConnectionTracker tracker, WebSocket? socket, CancellationToken requestAborted)
+        public UpgradedConnection(UpgradedConnectionTracker tracker, CancellationToken requestAborted)
         {
             _tracker = tracker;
-            _socket = socket;
-            _aborted = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
-            Aborted = _aborted.Token;
+            Aborted = Token;
+            _requestAborted = requestAborted.UnsafeRegister(static state => ((UpgradedConnection)state!).Cancel(), this);
         }
 
         /// <summary>Cancelled when the client goes away, or when the host shuts down (after the close timeout for a WebSocket).</summary>
         public CancellationToken Aborted { get; }
+
+        /// <summary>
+        /// Joins the host's shutdown, with <paramref name="socket"/> (null for a raw protocol) to say goodbye on. One
+        /// opened while the host is already stopping is told so at once.
+        /// </summary>
+        public void Open(WebSocket? socket)
+        {
+            _socket = socket;
+            _shutdown = _tracker._shutdown.Token.UnsafeRegister(static state => ((UpgradedConnection)state!).BeginShutdown(), this);
+        }
+
+        /// <summary>Cancels the connection's token; nothing happens once it is disposed.</summary>
+        public new void Cancel()
+        {
+            try
+            {
+                base.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The handler ended meanwhile.
+            }
+        }
 
         public void BeginShutdown()
         {
@@ -166,13 +184,18 @@ internal sealed class UpgradedConnectionTracker
             }
         }
 
-        public void Dispose()
+        protected override void Dispose(bool disposing)
         {
-            _tracker._open.TryRemove(this, out _);
+            if (disposing)
+            {
+                // Unregistering waits for a shutdown callback already running on this connection, so it never sees a
+                // disposed source; the mark keeps one that starts later away.
+                _shutdown.Dispose();
+                _requestAborted.Dispose();
+                Interlocked.Exchange(ref _shuttingDown, 1);
+            }
 
-            // Mark it so a shutdown that races with the end of the handler leaves the disposed source alone.
-            Interlocked.Exchange(ref _shuttingDown, 1);
-            _aborted.Dispose();
+            base.Dispose(disposing);
         }
 
         private async Task SayGoingAwayAsync(WebSocket socket)
@@ -181,7 +204,7 @@ internal sealed class UpgradedConnectionTracker
             {
                 // RFC 6455 §7.4.1: 1001 "indicates that an endpoint is 'going away', such as a server going down". The
                 // handler then sees the client's answering close frame and returns; if it does not in time, its token is cancelled.
-                _aborted.CancelAfter(_tracker._closeTimeout);
+                CancelAfter(_tracker._closeTimeout);
                 await socket.CloseOutputAsync(WebSocketCloseStatus.EndpointUnavailable, GoingAwayDescription, Aborted);
             }
             catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException or InvalidOperationException)
@@ -190,16 +213,5 @@ internal sealed class UpgradedConnectionTracker
             }
         }
 
-        private void Cancel()
-        {
-            try
-            {
-                _aborted.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-                // The handler ended meanwhile.
-            }
-        }
     }
 }

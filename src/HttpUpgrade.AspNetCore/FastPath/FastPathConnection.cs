@@ -21,7 +21,7 @@ namespace HttpUpgrade.AspNetCore.FastPath;
 /// </summary>
 internal sealed class FastPathConnection(
     ConnectionContext connection, FastPathHead head, FastPathRoute route, bool https, bool serverHeader, IServiceScopeFactory scopes, ILogger logger)
-    : IUpgradeHost, IAsyncDisposable
+    : IUpgradeHost, IAsyncDisposable, IServiceProvider, ISupportRequiredService, IKeyedServiceProvider
 {
     private AsyncServiceScope? _scope;
     private HttpContext? _httpContext;
@@ -30,7 +30,8 @@ internal sealed class FastPathConnection(
     /// <summary>Whether a refusal was written that leaves the connection open, so Kestrel serves what follows.</summary>
     public bool KeepAlive { get; private set; }
 
-    public IServiceProvider Services => (_scope ??= scopes.CreateAsyncScope()).ServiceProvider;
+    /// <summary>This object: the request's scope is created on the first service asked for, so a handler that needs none costs none.</summary>
+    public IServiceProvider Services => this;
 
     /// <summary>This object: <see cref="UpgradeContextHttpExtensions.GetHttpContext"/> asks it for <see cref="HttpContext"/>.</summary>
     public object HostContext => this;
@@ -44,6 +45,16 @@ internal sealed class FastPathConnection(
 
     /// <summary>The request as ASP.NET Core presents it, created the first time a handler asks.</summary>
     public HttpContext HttpContext => _httpContext ??= CreateHttpContext();
+
+    private IServiceProvider RequestServices => (_scope ??= scopes.CreateAsyncScope()).ServiceProvider;
+
+    public object? GetService(Type serviceType) => RequestServices.GetService(serviceType);
+
+    public object GetRequiredService(Type serviceType) => RequestServices.GetRequiredService(serviceType);
+
+    public object? GetKeyedService(Type serviceType, object? serviceKey) => RequestServices.GetKeyedService(serviceType, serviceKey);
+
+    public object GetRequiredKeyedService(Type serviceType, object? serviceKey) => RequestServices.GetRequiredKeyedService(serviceType, serviceKey);
 
     public bool CanSwitchProtocols(in UpgradeDecision decision) => !decision.IsExtendedConnect;
 
@@ -75,6 +86,8 @@ internal sealed class FastPathConnection(
 
     private HttpContext CreateHttpContext()
     {
+        // The head's text is pooled once the handler returns: a context asked for after that would read another's bytes.
+        ObjectDisposedException.ThrowIf(head.IsReturned, this);
         var headers = new HeaderDictionary();
         foreach (FastPathField field in head.Fields)
         {
@@ -100,7 +113,7 @@ internal sealed class FastPathConnection(
         features.Set<IHttpResponseFeature>(new HttpResponseFeature { StatusCode = StatusCodes.Status101SwitchingProtocols });
         features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(Stream.Null));
         features.Set<IHttpRequestLifetimeFeature>(new Lifetime(this));
-        features.Set<IServiceProvidersFeature>(new ServiceProvidersFeature { RequestServices = Services });
+        features.Set<IServiceProvidersFeature>(new ServiceProvidersFeature { RequestServices = RequestServices });
         features.Set<IHttpConnectionFeature>(new HttpConnectionFeature
         {
             ConnectionId = connection.ConnectionId,

@@ -60,8 +60,11 @@ internal sealed class FastPathHead
         HostIndex = hostIndex;
     }
 
-    /// <summary>The whole head, request line to the blank line.</summary>
-    public char[] Text { get; }
+    /// <summary>The whole head, request line to the blank line, at the start of an array rented from the shared pool.</summary>
+    public char[] Text { get; private set; }
+
+    /// <summary>Whether <see cref="Return"/> gave the text back: nothing may read the head after that.</summary>
+    public bool IsReturned { get; private set; }
 
     /// <summary>The path starts at 4, after <c>GET </c>.</summary>
     public const int PathStart = 4;
@@ -148,11 +151,14 @@ internal sealed class FastPathHead
         return true;
     }
 
-    /// <summary>Parses a complete head (<see cref="TryFindEnd"/> said so), or says why it will not.</summary>
+    /// <summary>
+    /// Parses a complete head (<see cref="TryFindEnd"/> said so), or says why it will not. The head's text is rented:
+    /// its owner calls <see cref="Return"/> once the connection no longer needs it.
+    /// </summary>
     public static FastPathHead? Parse(in ReadOnlySequence<byte> head, int maxFields, out FastPathDecline decline)
     {
         int length = (int)head.Length;
-        char[] text = new char[length];
+        char[] text = ArrayPool<char>.Shared.Rent(length);
         if (head.IsSingleSegment)
         {
             Encoding.Latin1.GetChars(head.FirstSpan, text);
@@ -162,12 +168,30 @@ internal sealed class FastPathHead
             Encoding.Latin1.GetChars(head.ToArray(), text);
         }
 
-        return Parse(text, maxFields, out decline);
+        FastPathHead? parsed = Parse(text, length, maxFields, out decline);
+        if (parsed is null)
+        {
+            ArrayPool<char>.Shared.Return(text);
+        }
+
+        return parsed;
     }
 
-    private static FastPathHead? Parse(char[] text, int maxFields, out FastPathDecline decline)
+    /// <summary>Gives the text back to the pool; reading the head afterwards throws.</summary>
+    public void Return()
     {
-        ReadOnlySpan<char> span = text;
+        if (!IsReturned)
+        {
+            IsReturned = true;
+            char[] text = Text;
+            Text = [];
+            ArrayPool<char>.Shared.Return(text);
+        }
+    }
+
+    private static FastPathHead? Parse(char[] text, int length, int maxFields, out FastPathDecline decline)
+    {
+        ReadOnlySpan<char> span = text.AsSpan(0, length);
         int lineEnd = span.IndexOf('\n');
         int target = lineEnd - " HTTP/1.1\r".Length - PathStart;
         int pathLength = span.Slice(PathStart, target).IndexOf('?');

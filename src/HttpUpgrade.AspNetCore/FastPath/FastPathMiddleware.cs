@@ -139,7 +139,15 @@ internal sealed class FastPathMiddleware
         input.AdvanceTo(bytes.End);
         await using var host = new FastPathConnection(connection, head, route, https, _listen.KestrelServerOptions.AddServerHeader,
             _scopes ??= _services.GetRequiredService<IServiceScopeFactory>(), _logger);
-        await route.Upgrade.Endpoint.DispatchAsync(host, new FastPathRequestView(head, https));
+        try
+        {
+            await route.Upgrade.Endpoint.DispatchAsync(host, new FastPathRequestView(head, https));
+        }
+        finally
+        {
+            // The handler has returned: the head's text goes back to the pool.
+            head.Return();
+        }
 
         if (host.KeepAlive)
         {
