@@ -24,6 +24,8 @@ internal sealed record RunRecord(
     double CpuMsPer1000Upgrades,
     long AllocatedBytes,
     double BytesPerUpgrade,
+    double KernelCpuMsPer1000Upgrades,
+    double WorkItemsPerUpgrade,
     long Gen0,
     long Gen1,
     long Gen2,
@@ -62,6 +64,8 @@ internal sealed record Metric(string Name, Func<RunRecord, double> Value, string
         new("first message p99 (us)", r => r.MessageP99Us, "N0"),
         new("server CPU-ms / 1,000 upgrades", r => r.CpuMsPer1000Upgrades, "N1"),
         new("bytes allocated / upgrade", r => r.BytesPerUpgrade, "N0"),
+        new("server kernel CPU-ms / 1,000 upgrades", r => r.KernelCpuMsPer1000Upgrades, "N1"),
+        new("thread-pool work items / upgrade", r => r.WorkItemsPerUpgrade, "N1"),
     ];
 }
 

@@ -130,6 +130,8 @@ internal sealed class ServerProcess : IDisposable
         return new ServerStats(
             Number("allocated_bytes"),
             TimeSpan.FromMicroseconds(Number("cpu_us")),
+            TimeSpan.FromMicroseconds(Number("cpu_kernel_us")),
+            Number("work_items"),
             Number("heap_bytes"),
             Number("gen0"),
             Number("gen1"),
@@ -200,6 +202,8 @@ internal sealed record ServerApp(string Id, string Label, string AssemblyPath, I
 internal sealed record ServerStats(
     long AllocatedBytes,
     TimeSpan Cpu,
+    TimeSpan KernelCpu,
+    long WorkItems,
     long HeapBytes,
     long Gen0,
     long Gen1,

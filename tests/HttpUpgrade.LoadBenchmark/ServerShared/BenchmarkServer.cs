@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Linq;
 using System.Runtime;
 using System.Text;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -21,6 +22,8 @@ namespace HttpUpgrade.LoadBenchmark;
 /// </summary>
 public static class BenchmarkServer
 {
+    private static AllocationSampler? s_sampler;
+
     /// <summary>
     /// <c>GET /stats</c>: this process's counters, taken first thing in the request so the request's own work falls
     /// between two readings only once (the client subtracts that, measured with back-to-back readings).
@@ -44,6 +47,7 @@ public static class BenchmarkServer
             });
         }
 
+        s_sampler = AllocationSampler.StartIfAsked();
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         Console.Out.WriteLine("listening " + address);
@@ -61,7 +65,9 @@ public static class BenchmarkServer
         }
 
         long allocated = GC.GetTotalAllocatedBytes(precise: true);
-        TimeSpan cpu = Environment.CpuUsage.TotalTime;
+        Environment.ProcessCpuUsage usage = Environment.CpuUsage;
+        TimeSpan cpu = usage.TotalTime;
+        TimeSpan user = usage.UserTime;
         string text = string.Create(
             CultureInfo.InvariantCulture,
             $"""
@@ -69,6 +75,8 @@ public static class BenchmarkServer
             cpu_us={cpu.Ticks / TimeSpan.TicksPerMicrosecond}
             working_set_bytes={Environment.WorkingSet}
             heap_bytes={GC.GetTotalMemory(forceFullCollection: false)}
+            cpu_kernel_us={cpu.Ticks / TimeSpan.TicksPerMicrosecond - (user.Ticks / TimeSpan.TicksPerMicrosecond)}
+            work_items={ThreadPool.CompletedWorkItemCount}
             gen0={GC.CollectionCount(0)}
             gen1={GC.CollectionCount(1)}
             gen2={GC.CollectionCount(2)}
@@ -77,6 +85,9 @@ public static class BenchmarkServer
 
             """);
         byte[] body = Encoding.UTF8.GetBytes(text);
+
+        // The client stops a server by killing it, so the samples so far are written with every reading.
+        s_sampler?.Write();
         context.Response.ContentType = "text/plain";
         context.Response.ContentLength = body.Length;
         return context.Response.Body.WriteAsync(body).AsTask();
