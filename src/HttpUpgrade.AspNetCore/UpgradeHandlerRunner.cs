@@ -27,6 +27,10 @@ internal sealed class UpgradeHandlerRunner
     private readonly TimeSpan _handshakeTimeout;
     private readonly TimeSpan? _retryAfter;
 
+    // The options of a WebSocket without a subprotocol or compression, the usual case: the same for every connection,
+    // and only read when a WebSocket is created, so one instance serves them all.
+    private readonly WebSocketCreationOptions _plainWebSocket;
+
     public UpgradeHandlerRunner(UpgradeNegotiator negotiator, UpgradeEndpointOptions options, UpgradedConnectionTracker connections, UpgradeMetrics metrics, ILogger logger)
     {
         _negotiator = negotiator;
@@ -38,6 +42,7 @@ internal sealed class UpgradeHandlerRunner
         _closeTimeout = options.CloseTimeout;
         _handshakeTimeout = options.HandshakeTimeout;
         _retryAfter = options.ConnectionLimitRetryAfter == TimeSpan.Zero ? null : options.ConnectionLimitRetryAfter;
+        _plainWebSocket = new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = _keepAliveInterval, KeepAliveTimeout = _keepAliveTimeout };
     }
 
     public Task RunAsync(HttpContext context, UpgradeDecision decision, long startTimestamp)
@@ -159,93 +164,151 @@ internal sealed class UpgradeHandlerRunner
         await run(this, handler, host, decision, transport);
     }
 
-    private async Task RunWebSocketAsync<THost>(IWebSocketHandler handler, THost host, UpgradeDecision decision, Stream transport)
+    /// <summary>
+    /// Sets up the upgraded connection (its context, its tracked token, the WebSocket) and runs the handler. The set-up
+    /// is synchronous, so the state machine of the run holds what the run needs and not the decision it came from.
+    /// </summary>
+    private Task RunWebSocketAsync<THost>(IWebSocketHandler handler, THost host, UpgradeDecision decision, Stream transport)
         where THost : IUpgradeHost
     {
+        UpgradedConnectionTracker.UpgradedConnection? connection = null;
         try
         {
-            using UpgradeMetrics.ActiveConnection active = _metrics.Opened(decision.Registration!.Name);
             var upgradeContext = new UpgradeContext(decision.Registration!, decision.Version, decision.SubProtocol, transport, host.Services, host.HostContext);
 
             // The handler's token is cancelled when the client goes away, when the WebSocket gives up on the connection
             // (its reads run under the same token) and, after a 1001 close, when the host shuts down.
             CancellationToken requestAborted = host.Aborted;
-            using UpgradedConnectionTracker.UpgradedConnection connection = _connections.Create(requestAborted);
-            using WebSocket socket = WebSocket.CreateFromStream(new AbortableTransport(transport, connection), new WebSocketCreationOptions
+            connection = _connections.Create(requestAborted);
+            WebSocket socket = WebSocket.CreateFromStream(new AbortableTransport(transport, connection), CreationOptions(decision));
+            connection.Open(socket);
+            return RunWebSocketAsync(handler, upgradeContext, connection, socket, requestAborted);
+        }
+        catch (Exception exception)
+        {
+            connection?.Dispose();
+            return EndAndThrowAsync(handler, decision.Registration!, exception);
+        }
+    }
+
+    private async Task RunWebSocketAsync(
+        IWebSocketHandler handler,
+        UpgradeContext upgradeContext,
+        UpgradedConnectionTracker.UpgradedConnection connection,
+        WebSocket socket,
+        CancellationToken requestAborted)
+    {
+        try
+        {
+            using UpgradeMetrics.ActiveConnection active = _metrics.Opened(upgradeContext.Protocol);
+
+            // The WebSocket first, then the connection: its reads end under the connection's token.
+            using (connection)
+            using (socket)
+            {
+                CancellationToken aborted = connection.Aborted;
+                try
+                {
+                    await handler.OnConnectedAsync(socket, upgradeContext, aborted);
+                }
+                catch (Exception exception) when (aborted.IsCancellationRequested || socket.State == WebSocketState.Aborted || IsClientGone(exception))
+                {
+                    // The client went away, or the host cut the connection at the end of its shutdown timeout: not the
+                    // handler's fault, so Debug, as for a raw handler.
+                    Log.ConnectionAborted(_logger, upgradeContext.Registration.HandlerName, upgradeContext.Protocol, exception);
+                    return;
+                }
+                catch (Exception exception)
+                {
+                    Log.WebSocketHandlerFailed(_logger, upgradeContext.Registration.HandlerName, exception);
+                    _metrics.HandlerFailed(upgradeContext.Protocol, exception);
+                    await CloseAsync(socket, WebSocketCloseStatus.InternalServerError, HandlerFailedDescription, requestAborted);
+                    return;
+                }
+
+                // RFC 6455 §7.1.2: the connection ends with a closing handshake, whether or not the handler started one.
+                await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, null, requestAborted);
+                Log.HandlerCompleted(_logger, upgradeContext.Registration.HandlerName, upgradeContext.Protocol);
+            }
+        }
+        finally
+        {
+            await EndAsync(handler, upgradeContext.Registration);
+        }
+    }
+
+    /// <summary>Sets up the upgraded connection (its context, its tracked token) and runs the handler over the raw stream.</summary>
+    private Task RunStreamAsync<THost>(IUpgradeHandler handler, THost host, UpgradeDecision decision, Stream transport)
+        where THost : IUpgradeHost
+    {
+        UpgradedConnectionTracker.UpgradedConnection? connection = null;
+        try
+        {
+            var upgradeContext = new UpgradeContext(decision.Registration!, decision.Version, decision.SubProtocol, transport, host.Services, host.HostContext);
+            connection = _connections.Create(host.Aborted);
+            connection.Open(null);
+            return RunStreamAsync(handler, host, upgradeContext, connection);
+        }
+        catch (Exception exception)
+        {
+            connection?.Dispose();
+            return EndAndThrowAsync(handler, decision.Registration!, exception);
+        }
+    }
+
+    private async Task RunStreamAsync<THost>(IUpgradeHandler handler, THost host, UpgradeContext upgradeContext, UpgradedConnectionTracker.UpgradedConnection connection)
+        where THost : IUpgradeHost
+    {
+        try
+        {
+            using UpgradeMetrics.ActiveConnection active = _metrics.Opened(upgradeContext.Protocol);
+            using (connection)
+            {
+                CancellationToken aborted = connection.Aborted;
+                try
+                {
+                    await handler.HandleAsync(upgradeContext, aborted);
+                    Log.HandlerCompleted(_logger, upgradeContext.Registration.HandlerName, upgradeContext.Protocol);
+                }
+                catch (Exception exception) when (aborted.IsCancellationRequested || IsClientGone(exception))
+                {
+                    // The client went away (a reset, an EOF mid-read, the host aborting): not the server's fault, so Debug.
+                    Log.ConnectionAborted(_logger, upgradeContext.Registration.HandlerName, upgradeContext.Protocol, exception);
+                }
+                catch (Exception exception)
+                {
+                    // The upgraded protocol has no standard way to report a server error; a reset tells the peer the
+                    // exchange did not end normally, where a graceful close would not.
+                    Log.UpgradeHandlerFailed(_logger, upgradeContext.Registration.HandlerName, upgradeContext.Protocol, exception);
+                    _metrics.HandlerFailed(upgradeContext.Protocol, exception);
+                    host.Abort();
+                }
+            }
+        }
+        finally
+        {
+            await EndAsync(handler, upgradeContext.Registration);
+        }
+    }
+
+    /// <summary>A set-up that failed before the handler ran: the handler is disposed and its slot given back, then the failure surfaces.</summary>
+    private async Task EndAndThrowAsync(object handler, UpgradeRegistration registration, Exception exception)
+    {
+        await EndAsync(handler, registration);
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(exception);
+    }
+
+    private WebSocketCreationOptions CreationOptions(in UpgradeDecision decision)
+        => decision.SubProtocol is null && !decision.Deflate.IsNegotiated
+            ? _plainWebSocket
+            : new WebSocketCreationOptions
             {
                 IsServer = true,
                 SubProtocol = decision.SubProtocol,
                 KeepAliveInterval = _keepAliveInterval,
                 KeepAliveTimeout = _keepAliveTimeout,
                 DangerousDeflateOptions = decision.Deflate.ToDeflateOptions(),
-            });
-            connection.Open(socket);
-            CancellationToken aborted = connection.Aborted;
-            string handlerName = upgradeContext.Registration.HandlerName;
-            try
-            {
-                await handler.OnConnectedAsync(socket, upgradeContext, aborted);
-            }
-            catch (Exception exception) when (aborted.IsCancellationRequested || socket.State == WebSocketState.Aborted || IsClientGone(exception))
-            {
-                // The client went away, or the host cut the connection at the end of its shutdown timeout: not the handler's
-                // fault, so Debug, as for a raw handler.
-                Log.ConnectionAborted(_logger, handlerName, upgradeContext.Protocol, exception);
-                return;
-            }
-            catch (Exception exception)
-            {
-                Log.WebSocketHandlerFailed(_logger, handlerName, exception);
-                _metrics.HandlerFailed(upgradeContext.Protocol, exception);
-                await CloseAsync(socket, WebSocketCloseStatus.InternalServerError, HandlerFailedDescription, requestAborted);
-                return;
-            }
-
-            // RFC 6455 §7.1.2: the connection ends with a closing handshake, whether or not the handler started one.
-            await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, null, requestAborted);
-            Log.HandlerCompleted(_logger, handlerName, upgradeContext.Protocol);
-        }
-        finally
-        {
-            await EndAsync(handler, decision.Registration!);
-        }
-    }
-
-    private async Task RunStreamAsync<THost>(IUpgradeHandler handler, THost host, UpgradeDecision decision, Stream transport)
-        where THost : IUpgradeHost
-    {
-        try
-        {
-            using UpgradeMetrics.ActiveConnection active = _metrics.Opened(decision.Registration!.Name);
-            var upgradeContext = new UpgradeContext(decision.Registration!, decision.Version, decision.SubProtocol, transport, host.Services, host.HostContext);
-            using UpgradedConnectionTracker.UpgradedConnection connection = _connections.Create(host.Aborted);
-            connection.Open(null);
-            CancellationToken aborted = connection.Aborted;
-            string handlerName = upgradeContext.Registration.HandlerName;
-            try
-            {
-                await handler.HandleAsync(upgradeContext, aborted);
-                Log.HandlerCompleted(_logger, handlerName, upgradeContext.Protocol);
-            }
-            catch (Exception exception) when (aborted.IsCancellationRequested || IsClientGone(exception))
-            {
-                // The client went away (a reset, an EOF mid-read, the host aborting): not the server's fault, so Debug.
-                Log.ConnectionAborted(_logger, handlerName, upgradeContext.Protocol, exception);
-            }
-            catch (Exception exception)
-            {
-                // The upgraded protocol has no standard way to report a server error; a reset tells the peer the
-                // exchange did not end normally, where a graceful close would not.
-                Log.UpgradeHandlerFailed(_logger, handlerName, upgradeContext.Protocol, exception);
-                _metrics.HandlerFailed(upgradeContext.Protocol, exception);
-                host.Abort();
-            }
-        }
-        finally
-        {
-            await EndAsync(handler, decision.Registration!);
-        }
-    }
+            };
 
     /// <summary>
     /// Checks, before anything is created, that the host can switch, is not stopping, and has a connection slot for the

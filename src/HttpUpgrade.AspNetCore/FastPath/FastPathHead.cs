@@ -51,12 +51,16 @@ internal sealed class FastPathHead
     /// <summary><see cref="FastPathField.Kind"/> of a field the negotiator does not read.</summary>
     public const int OtherField = -1;
 
-    private FastPathHead(char[] text, int pathLength, int queryLength, FastPathField[] fields, int hostIndex)
+    private FastPathField[] _fields;
+    private readonly int _fieldCount;
+
+    private FastPathHead(char[] text, int pathLength, int queryLength, FastPathField[] fields, int fieldCount, int hostIndex)
     {
         Text = text;
         PathLength = pathLength;
         QueryLength = queryLength;
-        Fields = fields;
+        _fields = fields;
+        _fieldCount = fieldCount;
         HostIndex = hostIndex;
     }
 
@@ -74,7 +78,7 @@ internal sealed class FastPathHead
     /// <summary>The query, <c>?</c> included; 0 when there is none.</summary>
     public int QueryLength { get; }
 
-    public FastPathField[] Fields { get; }
+    public ReadOnlySpan<FastPathField> Fields => _fields.AsSpan(0, _fieldCount);
 
     public int HostIndex { get; }
 
@@ -177,15 +181,18 @@ internal sealed class FastPathHead
         return parsed;
     }
 
-    /// <summary>Gives the text back to the pool; reading the head afterwards throws.</summary>
+    /// <summary>Gives the text and the fields back to the pool; reading the head afterwards throws.</summary>
     public void Return()
     {
         if (!IsReturned)
         {
             IsReturned = true;
             char[] text = Text;
+            FastPathField[] fields = _fields;
             Text = [];
+            _fields = [];
             ArrayPool<char>.Shared.Return(text);
+            ArrayPool<FastPathField>.Shared.Return(fields);
         }
     }
 
@@ -198,7 +205,7 @@ internal sealed class FastPathHead
         int queryLength = pathLength < 0 ? 0 : target - pathLength;
         pathLength = pathLength < 0 ? target : pathLength;
 
-        // Count the lines first, so the field array is allocated once at its size.
+        // Count the lines first, so the field array is rented once at its size.
         int count = span.Count('\n') - 2;
         if (count > maxFields)
         {
@@ -206,7 +213,19 @@ internal sealed class FastPathHead
             return null;
         }
 
-        var fields = new FastPathField[count];
+        FastPathField[] fields = ArrayPool<FastPathField>.Shared.Rent(count);
+        FastPathHead? head = ParseFields(text, span, fields, count, lineEnd, pathLength, queryLength, out decline);
+        if (head is null)
+        {
+            ArrayPool<FastPathField>.Shared.Return(fields);
+        }
+
+        return head;
+    }
+
+    private static FastPathHead? ParseFields(
+        char[] text, ReadOnlySpan<char> span, FastPathField[] fields, int count, int lineEnd, int pathLength, int queryLength, out FastPathDecline decline)
+    {
         int hostIndex = -1;
         int position = lineEnd + 1;
         bool upgrade = false;
@@ -296,7 +315,7 @@ internal sealed class FastPathHead
         }
 
         decline = default;
-        return new FastPathHead(text, pathLength, queryLength, fields, hostIndex);
+        return new FastPathHead(text, pathLength, queryLength, fields, count, hostIndex);
     }
 
     private static bool Contains(FastPathField[] fields, int count, int kind)

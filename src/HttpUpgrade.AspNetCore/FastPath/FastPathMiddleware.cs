@@ -52,6 +52,9 @@ internal sealed class FastPathMiddleware
         PipeReader input = connection.Transport.Input;
         CancellationTokenSource? deadline = null;
         bool examined = false;
+        ReadOnlySequence<byte> buffer;
+        int length;
+        FastPathRoute? route;
         try
         {
             while (true)
@@ -74,9 +77,9 @@ internal sealed class FastPathMiddleware
                     return;
                 }
 
-                ReadOnlySequence<byte> buffer = result.Buffer;
+                buffer = result.Buffer;
                 bool complete = FastPathHead.TryFindEnd(buffer, routes, limits.MaxRequestLineSize, limits.MaxRequestHeadersTotalSize,
-                    out int length, out FastPathRoute? route, out FastPathDecline? decline);
+                    out length, out route, out FastPathDecline? decline);
                 if (!complete && decline is null && result.IsCompleted)
                 {
                     decline = FastPathDecline.Limits;
@@ -97,8 +100,7 @@ internal sealed class FastPathMiddleware
 
                 if (complete)
                 {
-                    await ServeHeadAsync(connection, next, buffer, length, route!, limits, examined);
-                    return;
+                    break;
                 }
 
                 // Only part of the head so far: wait for more, as long as Kestrel would.
@@ -114,34 +116,31 @@ internal sealed class FastPathMiddleware
         {
             deadline?.Dispose();
         }
-    }
 
-    private async Task ServeHeadAsync(ConnectionContext connection, ConnectionDelegate next, ReadOnlySequence<byte> buffer, int length, FastPathRoute route, KestrelServerLimits limits, bool examined)
-    {
-        PipeReader input = connection.Transport.Input;
+        // The head is complete. It is served here, in the same method, so a connection costs one state machine.
         ReadOnlySequence<byte> bytes = buffer.Slice(0, length);
-        FastPathHead? head = FastPathHead.Parse(bytes, limits.MaxRequestHeaderCount, out FastPathDecline decline);
+        FastPathHead? head = FastPathHead.Parse(bytes, limits.MaxRequestHeaderCount, out FastPathDecline refused);
         bool https = connection.Features.Get<ITlsConnectionFeature>() is not null;
         if (head is not null && ConnectionUpgradeListener.ServesConnectionUpgrades(_listen) && OffersConnectionProtocol(head))
         {
             // TLS and h2c on this listener are negotiated by the app's first middleware, not by the endpoint.
-            decline = FastPathDecline.NotUpgrade;
+            refused = FastPathDecline.NotUpgrade;
             head = null;
         }
 
         if (head is null)
         {
-            await HandOverAsync(connection, next, buffer, decline, examined);
+            await HandOverAsync(connection, next, buffer, refused, examined);
             return;
         }
 
         // The head is the fast path's now; bytes pipelined behind it stay in the pipe for the handler (or Kestrel).
         input.AdvanceTo(bytes.End);
-        await using var host = new FastPathConnection(connection, head, route, https, _listen.KestrelServerOptions.AddServerHeader,
+        await using var host = new FastPathConnection(connection, head, route!, https, _listen.KestrelServerOptions.AddServerHeader,
             _scopes ??= _services.GetRequiredService<IServiceScopeFactory>(), _logger);
         try
         {
-            await route.Upgrade.Endpoint.DispatchAsync(host, new FastPathRequestView(head, https));
+            await route!.Upgrade.Endpoint.DispatchAsync(host, new FastPathRequestView(head, https));
         }
         finally
         {
