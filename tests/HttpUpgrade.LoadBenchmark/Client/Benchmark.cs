@@ -80,6 +80,12 @@ internal static class Benchmark
             Console.WriteLine("runs (hs = handshake: request sent to end of 101 head; msg = first message: sent to echo received; "
                 + "CPU and allocations are the server's; steal, busy and others are the whole machine's)");
             Console.WriteLine(Report.RunHeader());
+            using CpuHog? hog = CpuHog.Start(options.CpuHogs);
+            if (hog is not null)
+            {
+                Console.WriteLine($"{options.CpuHogs} spinning process(es) run beside the measured runs (--cpu-hog)");
+            }
+
             foreach (int concurrency in options.Concurrency)
             {
                 for (int pair = 1; pair <= options.Pairs; pair++)
@@ -166,6 +172,7 @@ internal static class Benchmark
                 WarmupSeconds = options.Warmup.TotalSeconds,
                 options.IdleSockets,
                 options.IdlePairs,
+                options.CpuHogs,
             },
             HostStealPercent = Math.Round(benchmarkHost.StealPercent, 2),
             HostBusyPercent = Math.Round(benchmarkHost.BusyPercent, 1),

@@ -29,6 +29,7 @@ internal sealed record BenchmarkOptions
                      --idle-pairs N      A/B pairs of that measurement (each on freshly started servers)
                      --results DIR       where NAME.json, NAME-runs.csv and NAME-ratios.csv go
                      --name NAME         file name stem (default: the mode)
+                     --cpu-hog N         N spinning processes beside the measured runs (a busy machine)
         """;
 
     public required string Mode { get; init; }
@@ -57,6 +58,9 @@ internal sealed record BenchmarkOptions
 
     /// <summary>Whether server A runs with the connection-level fast path (<c>UseUpgradeFastPath</c>).</summary>
     public bool FastPath { get; init; }
+
+    /// <summary>How many spinning processes run beside the measured runs (<see cref="CpuHog"/>); 0 for none.</summary>
+    public int CpuHogs { get; init; }
 
     public bool IsSmoke => Mode == "smoke";
 
@@ -124,6 +128,7 @@ internal sealed record BenchmarkOptions
                 "--idle-pairs" => options with { IdlePairs = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--results" => options with { ResultsDirectory = Value() },
                 "--name" => options with { Name = Value() },
+                "--cpu-hog" => options with { CpuHogs = Positive(int.Parse(Value(), CultureInfo.InvariantCulture), "--cpu-hog") },
                 _ => throw new ArgumentException($"Unknown argument '{args[i]}'.\n{Usage}"),
             };
         }
