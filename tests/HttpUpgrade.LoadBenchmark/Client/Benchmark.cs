@@ -245,6 +245,7 @@ internal static class Benchmark
             upgrades == 0 ? double.NaN : (double)allocated / upgrades,
             upgrades == 0 ? double.NaN : (after.KernelCpu - before.KernelCpu).TotalMilliseconds * 1000 / upgrades,
             upgrades == 0 ? double.NaN : (double)(after.WorkItems - before.WorkItems) / upgrades,
+            upgrades == 0 ? double.NaN : (double)(after.Exceptions - before.Exceptions) / upgrades,
             after.Gen0 - before.Gen0,
             after.Gen1 - before.Gen1,
             after.Gen2 - before.Gen2,

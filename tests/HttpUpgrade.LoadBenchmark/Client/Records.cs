@@ -26,6 +26,7 @@ internal sealed record RunRecord(
     double BytesPerUpgrade,
     double KernelCpuMsPer1000Upgrades,
     double WorkItemsPerUpgrade,
+    double ExceptionsPerUpgrade,
     long Gen0,
     long Gen1,
     long Gen2,
@@ -66,6 +67,7 @@ internal sealed record Metric(string Name, Func<RunRecord, double> Value, string
         new("bytes allocated / upgrade", r => r.BytesPerUpgrade, "N0"),
         new("server kernel CPU-ms / 1,000 upgrades", r => r.KernelCpuMsPer1000Upgrades, "N1"),
         new("thread-pool work items / upgrade", r => r.WorkItemsPerUpgrade, "N1"),
+        new("exceptions thrown / upgrade", r => r.ExceptionsPerUpgrade, "N2"),
     ];
 }
 

@@ -118,14 +118,14 @@ internal static class Report
 
         var csv = new StringBuilder();
         csv.AppendLine("concurrency,pair,order,server,seconds,upgrades,errors,upgrades_per_s,handshake_p50_us,handshake_p99_us,message_p50_us,message_p99_us,"
-            + "server_cpu_ms,cpu_ms_per_1000,allocated_bytes,bytes_per_upgrade,kernel_cpu_ms_per_1000,work_items_per_upgrade,gen0,gen1,gen2,client_cpu_ms_per_1000,steal_pct,busy_pct,others_pct");
+            + "server_cpu_ms,cpu_ms_per_1000,allocated_bytes,bytes_per_upgrade,kernel_cpu_ms_per_1000,work_items_per_upgrade,exceptions_per_upgrade,gen0,gen1,gen2,client_cpu_ms_per_1000,steal_pct,busy_pct,others_pct");
         foreach (RunRecord r in runs)
         {
             csv.AppendLine(string.Join(',', new object[]
             {
                 r.Concurrency, r.Pair, r.Order, r.Server, Round(r.Seconds, 3), r.Upgrades, r.Errors, Round(r.UpgradesPerSecond, 1),
                 Round(r.HandshakeP50Us, 1), Round(r.HandshakeP99Us, 1), Round(r.MessageP50Us, 1), Round(r.MessageP99Us, 1),
-                Round(r.ServerCpuMs, 1), Round(r.CpuMsPer1000Upgrades, 2), r.AllocatedBytes, Round(r.BytesPerUpgrade, 1), Round(r.KernelCpuMsPer1000Upgrades, 2), Round(r.WorkItemsPerUpgrade, 2),
+                Round(r.ServerCpuMs, 1), Round(r.CpuMsPer1000Upgrades, 2), r.AllocatedBytes, Round(r.BytesPerUpgrade, 1), Round(r.KernelCpuMsPer1000Upgrades, 2), Round(r.WorkItemsPerUpgrade, 2), Round(r.ExceptionsPerUpgrade, 3),
                 r.Gen0, r.Gen1, r.Gen2, Round(r.ClientCpuMsPer1000Upgrades, 2), Round(r.StealPercent, 2), Round(r.BusyPercent, 1), Round(r.OthersPercent, 1),
             }.Select(v => Convert.ToString(v, s_invariant))));
         }

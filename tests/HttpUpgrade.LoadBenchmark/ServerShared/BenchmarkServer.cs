@@ -23,6 +23,7 @@ namespace HttpUpgrade.LoadBenchmark;
 public static class BenchmarkServer
 {
     private static AllocationSampler? s_sampler;
+    private static long s_exceptions;
 
     /// <summary>
     /// <c>GET /stats</c>: this process's counters, taken first thing in the request so the request's own work falls
@@ -48,6 +49,7 @@ public static class BenchmarkServer
         }
 
         s_sampler = AllocationSampler.StartIfAsked();
+        AppDomain.CurrentDomain.FirstChanceException += static (_, _) => Interlocked.Increment(ref s_exceptions);
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         Console.Out.WriteLine("listening " + address);
@@ -77,6 +79,7 @@ public static class BenchmarkServer
             heap_bytes={GC.GetTotalMemory(forceFullCollection: false)}
             cpu_kernel_us={cpu.Ticks / TimeSpan.TicksPerMicrosecond - (user.Ticks / TimeSpan.TicksPerMicrosecond)}
             work_items={ThreadPool.CompletedWorkItemCount}
+            exceptions={Interlocked.Read(ref s_exceptions)}
             gen0={GC.CollectionCount(0)}
             gen1={GC.CollectionCount(1)}
             gen2={GC.CollectionCount(2)}
