@@ -13,9 +13,19 @@ internal sealed partial class UpgradeProtocolGenerator
             SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
         private static ConstructorParameterModel? ParseParameter(IParameterSymbol parameter)
+            => ParseParameter(
+                parameter.Type,
+                parameter.Type.NullableAnnotation,
+                parameter.IsOptional,
+                parameter.HasExplicitDefaultValue,
+                parameter.HasExplicitDefaultValue ? parameter.ExplicitDefaultValue : null);
+
+        // A parameter by its parts: the constructor's symbol, or a primary constructor's syntax (Parser.PrimaryConstructor.cs).
+        // The annotation is the parameter type's top-level one, which a type bound from syntax does not carry.
+        private static ConstructorParameterModel? ParseParameter(
+            ITypeSymbol type, NullableAnnotation annotation, bool isOptional, bool hasExplicitDefaultValue, object? explicitDefaultValue)
         {
             // HandlerShapeRules has accepted the parameter; a type that does not resolve cannot be named in generated code.
-            ITypeSymbol type = parameter.Type;
             if (type.TypeKind == TypeKind.Error)
             {
                 return null;
@@ -30,20 +40,20 @@ internal sealed partial class UpgradeProtocolGenerator
             string typeName = (type.IsReferenceType ? type.WithNullableAnnotation(NullableAnnotation.NotAnnotated) : type)
                 .ToDisplayString(s_typeNameFormat);
 
-            if (!parameter.IsOptional)
+            if (!isOptional)
             {
                 return new ConstructorParameterModel(typeName, ParameterSource.Required, null, false);
             }
 
-            string? defaultValue = parameter.HasExplicitDefaultValue
-                ? FormatDefaultValue(type, parameter.ExplicitDefaultValue)
+            string? defaultValue = hasExplicitDefaultValue
+                ? FormatDefaultValue(type, explicitDefaultValue)
                 : "default";
             if (defaultValue is null)
             {
                 return null;
             }
 
-            bool suppressNullWarning = type.IsReferenceType && type.NullableAnnotation == NullableAnnotation.NotAnnotated;
+            bool suppressNullWarning = type.IsReferenceType && annotation == NullableAnnotation.NotAnnotated;
             return new ConstructorParameterModel(typeName, ParameterSource.Optional, defaultValue, suppressNullWarning);
         }
 
