@@ -20,7 +20,7 @@ internal sealed partial class UpgradeProtocolGenerator
                 parameter.HasExplicitDefaultValue,
                 parameter.HasExplicitDefaultValue ? parameter.ExplicitDefaultValue : null);
 
-        // A parameter by its parts: the constructor's symbol, or a primary constructor's syntax (Parser.PrimaryConstructor.cs).
+        // A parameter by its parts: the constructor's symbol, or a constructor's syntax (Parser.Constructor.cs).
         // The annotation is the parameter type's top-level one, which a type bound from syntax does not carry.
         private static ConstructorParameterModel? ParseParameter(
             ITypeSymbol type, NullableAnnotation annotation, bool isOptional, bool hasExplicitDefaultValue, object? explicitDefaultValue)

@@ -72,7 +72,7 @@ internal sealed partial class UpgradeProtocolGenerator
             // The contracts are resolved from the attribute's own compilation; the model keeps none of them.
             WellKnownTypes types = WellKnownTypes.GetOrCreate(context.SemanticModel.Compilation);
             DeclaredHandler? handler;
-            if (TryReadPrimaryConstructor(type, context.SemanticModel, cancellationToken, out ConstructorParameterModel[]? parameters))
+            if (TryReadConstructorFromSyntax(type, context.SemanticModel, cancellationToken, out ConstructorParameterModel[]? parameters))
             {
                 if (parameters is null ||
                     (handler = DeclaredHandler.ReadConstructible(type, types, constructible: true, cancellationToken)) is not { IsUsable: true })

@@ -93,8 +93,9 @@ internal sealed class DeclaredHandler
     /// <summary>
     /// <see cref="Read(INamedTypeSymbol, WellKnownTypes, CancellationToken)"/> for a caller that has already decided, by
     /// the rules of <see cref="HandlerShapeRules.GetConstructor"/>, whether generated code can construct the class: the
-    /// generator reads a primary constructor from syntax, because asking the symbol for its constructors binds every
-    /// method body of the class (the compiler looks for captured parameters). <see cref="Constructor"/> stays null.
+    /// generator reads a class's constructor from syntax where it can, because asking the symbol for its constructors
+    /// builds every member, and for a primary constructor binds every method body of the class (the compiler looks for
+    /// captured parameters). <see cref="Constructor"/> stays null.
     /// </summary>
     public static DeclaredHandler? ReadConstructible(INamedTypeSymbol type, WellKnownTypes types, bool constructible, CancellationToken cancellationToken)
         => Read(type, types, (bool?)constructible, cancellationToken);

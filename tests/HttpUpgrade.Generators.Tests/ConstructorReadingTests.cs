@@ -8,11 +8,11 @@ using Xunit;
 namespace HttpUpgrade.Generators.Tests;
 
 /// <summary>
-/// The generator reads a primary constructor from syntax instead of asking the class's symbol for its constructors
+/// The generator reads a primary or implicit constructor from syntax instead of asking the class's symbol for its constructors
 /// (which binds every method body). Whenever it reads one, it must decide exactly what the constructor's symbol decides
 /// through <see cref="HandlerShapeRules"/>, down to every parameter's model; shapes it does not read go to the symbol.
 /// </summary>
-public sealed class PrimaryConstructorReadingTests
+public sealed class ConstructorReadingTests
 {
     private const string Usings = """
         using System;
@@ -57,7 +57,10 @@ public sealed class PrimaryConstructorReadingTests
         ["a base class in source without one"] = (Handler("(IServiceProvider services)", baseType: "Base, ") + "\npublic class Base { public string Name { get; init; } = \"\"; }", true),
         ["an abstract class"] = ("[UpgradeProtocol(\"echo\")]\npublic abstract class Handler(IServiceProvider services) : IUpgradeHandler { " + Handle + " }", false),
         ["a record"] = ("[UpgradeProtocol(\"echo\")]\npublic sealed record Handler(IServiceProvider Services) : IUpgradeHandler { " + Handle + " }", false),
-        ["a class without a primary constructor"] = ("[UpgradeProtocol(\"echo\")]\npublic sealed class Handler : IUpgradeHandler { " + Handle + " }", false),
+        ["a class without a declared constructor"] = ("[UpgradeProtocol(\"echo\")]\npublic sealed class Handler : IUpgradeHandler { " + Handle + " }", true),
+        ["a class with a declared constructor"] = ("[UpgradeProtocol(\"echo\")]\npublic sealed class Handler : IUpgradeHandler { public Handler() { } " + Handle + " }", false),
+        ["a class without a declared constructor and a required member"] = ("[UpgradeProtocol(\"echo\")]\npublic sealed class Handler : IUpgradeHandler { public required int Value; " + Handle + " }", false),
+        ["a static class"] = ("[UpgradeProtocol(\"echo\")]\npublic static class Handler { }", false),
         ["a type that does not resolve"] = (Handler("(Missing missing)"), false),
         ["a partial class with the primary constructor on one part"] = (Handler("(IServiceProvider services)", partial: true) + "\npublic partial class Handler { public int Value => 1; }", true),
         ["a partial class with a constructor on another part"] = (Handler("(IServiceProvider services)", partial: true) + "\npublic partial class Handler { public Handler(int value) : this((IServiceProvider)null!) { } }", false),
@@ -76,7 +79,7 @@ public sealed class PrimaryConstructorReadingTests
         TypeDeclarationSyntax declaration = tree.GetRoot().DescendantNodes().OfType<TypeDeclarationSyntax>().First(c => c.Identifier.ValueText == "Handler");
         var type = (INamedTypeSymbol)model.GetDeclaredSymbol(declaration)!;
 
-        bool decided = UpgradeProtocolGenerator.Parser.TryReadPrimaryConstructor(type, model, CancellationToken.None, out ConstructorParameterModel[]? fromSyntax);
+        bool decided = UpgradeProtocolGenerator.Parser.TryReadConstructorFromSyntax(type, model, CancellationToken.None, out ConstructorParameterModel[]? fromSyntax);
 
         Assert.Equal(read, decided);
         DeclaredHandler handler = DeclaredHandler.Read(type, WellKnownTypes.Create(compilation), CancellationToken.None)!;

@@ -7,20 +7,21 @@ namespace HttpUpgrade.Generators;
 
 internal sealed partial class UpgradeProtocolGenerator
 {
-    // A class with a primary constructor, read from its syntax. Asking its symbol for InstanceConstructors makes the
-    // compiler build every member, and for a primary constructor that means binding every method body of the class to
-    // find the parameters it captures: most of what a transform cost, on every edit, for every such handler. The syntax
-    // says the same for the common shape; anything else is left to the symbol and HandlerShapeRules.
+    // A class's constructor, read from its syntax. Asking its symbol for InstanceConstructors makes the compiler build
+    // every member, and for a primary constructor that means binding every method body of the class to find the
+    // parameters it captures: most of what a transform cost, on every edit, for every such handler. The syntax says the
+    // same for the common shapes; anything else is left to the symbol and HandlerShapeRules.
     internal static partial class Parser
     {
         /// <summary>
-        /// Reads the constructor of a class whose only constructor is its primary constructor, by the rules of
-        /// <see cref="HandlerShapeRules.GetConstructor"/>: true with the parameters when generated code can call it, true
-        /// with null when it cannot (or cannot name a parameter), false when the shape is not one this reads — other
-        /// constructors, attributes that could mark one, parameter modifiers or attributes, a default value other than a
-        /// literal of the parameter's own type, nested nullable annotations — and the constructor's symbol must decide.
+        /// Reads the constructor of a class whose only constructor is its primary constructor or the implicit
+        /// parameterless one, by the rules of <see cref="HandlerShapeRules.GetConstructor"/>: true with the parameters
+        /// when generated code can call it, true with null when it cannot (or cannot name a parameter), false when the
+        /// shape is not one this reads — declared constructors, records, attributes that could mark a constructor,
+        /// parameter modifiers or attributes, a default value other than a literal of the parameter's own type, nested
+        /// nullable annotations — and the constructor's symbol must decide.
         /// </summary>
-        internal static bool TryReadPrimaryConstructor(
+        internal static bool TryReadConstructorFromSyntax(
             INamedTypeSymbol type, SemanticModel semanticModel, CancellationToken cancellationToken, out ConstructorParameterModel[]? parameters)
         {
             parameters = null;
@@ -60,16 +61,22 @@ internal sealed partial class UpgradeProtocolGenerator
 
             // A type problem is found from the symbol without its members (GetConstructor stops there), as are the base
             // types' required members when they come from metadata.
-            if (primary is null ||
-                primary.SyntaxTree != semanticModel.SyntaxTree ||
+            if ((primary is not null && primary.SyntaxTree != semanticModel.SyntaxTree) ||
                 HandlerShapeRules.DescribeTypeProblem(type) is not null ||
                 BaseTypesMayHaveRequiredMembers(type, cancellationToken))
             {
                 return false;
             }
 
-            // The class is neither abstract nor static: its primary constructor is public, the only constructor, so the
-            // one generated code calls. What remains is HandlerShapeRules' check of each parameter.
+            // The class is neither abstract nor static, so its only constructor is public and the one generated code
+            // calls: without a primary constructor, the implicit parameterless one.
+            if (primary is null)
+            {
+                parameters = [];
+                return true;
+            }
+
+            // What remains is HandlerShapeRules' check of each parameter.
             SeparatedSyntaxList<ParameterSyntax> syntax = primary.ParameterList!.Parameters;
             var read = new ConstructorParameterModel[syntax.Count];
             for (int i = 0; i < syntax.Count; i++)
