@@ -36,9 +36,10 @@ internal sealed partial class UpgradeProtocolGenerator
                 return new ConstructorParameterModel("global::System.IServiceProvider", ParameterSource.ServiceProvider, null, false);
             }
 
-            // A reference type's top-level '?' only says the constructor accepts null; the service resolved is the same.
-            string typeName = (type.IsReferenceType ? type.WithNullableAnnotation(NullableAnnotation.NotAnnotated) : type)
-                .ToDisplayString(s_typeNameFormat);
+            // A reference type's top-level '?' only says the constructor accepts null; the service resolved is the same
+            // (a name FormatFullyQualifiedName spells has no type arguments, so no other annotation to show).
+            string typeName = FormatFullyQualifiedName(type, out _)
+                ?? (type.IsReferenceType ? type.WithNullableAnnotation(NullableAnnotation.NotAnnotated) : type).ToDisplayString(s_typeNameFormat);
 
             if (!isOptional)
             {

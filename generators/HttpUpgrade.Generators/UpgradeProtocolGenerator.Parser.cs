@@ -110,9 +110,10 @@ internal sealed partial class UpgradeProtocolGenerator
                 return null;
             }
 
+            string typeName = FormatFullyQualifiedName(type, out string? displayName) ?? type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
             return new HandlerModel(
-                type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-                type.ToDisplayString(s_displayNameFormat),
+                typeName,
+                displayName ?? type.ToDisplayString(s_displayNameFormat),
                 new EquatableArray<ConstructorParameterModel>(parameters),
                 new EquatableArray<RegistrationModel>(registrations.ToArray()),
                 (handler.Contracts & HandlerContracts.WebSocketHandler) != 0,
