@@ -149,6 +149,11 @@ internal sealed class DeclaredHandler
 
     private static List<DeclaredRegistration> SortBySource(List<DeclaredRegistration> registrations)
     {
+        if (registrations.Count < 2)
+        {
+            return registrations;
+        }
+
         // A stable sort: attributes from metadata, which have no position, keep their order.
         var indexed = new List<(DeclaredRegistration Registration, int Index)>(registrations.Count);
         for (int i = 0; i < registrations.Count; i++)
@@ -189,7 +194,13 @@ internal sealed class DeclaredHandler
         }
 
         // UPG003: within the class, a registration that repeats a claim of an earlier one. Registrations of different
-        // classes may claim the same thing; an endpoint that serves both is what must not (UPG011).
+        // classes may claim the same thing; an endpoint that serves both is what must not (UPG011). One registration
+        // repeats nothing: being registrable, it lists no version or subprotocol twice, so its claims are all different.
+        if (claimants.Count < 2)
+        {
+            return entries.MoveToImmutable();
+        }
+
         DuplicateClaim?[] duplicates = RegistrationRules.FindDuplicates(claimants, SymbolEqualityComparer.Default);
         for (int i = 0; i < duplicates.Length; i++)
         {
