@@ -13,9 +13,19 @@ internal sealed partial class UpgradeProtocolGenerator
             SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
         private static ConstructorParameterModel? ParseParameter(IParameterSymbol parameter)
+            => ParseParameter(
+                parameter.Type,
+                parameter.Type.NullableAnnotation,
+                parameter.IsOptional,
+                parameter.HasExplicitDefaultValue,
+                parameter.HasExplicitDefaultValue ? parameter.ExplicitDefaultValue : null);
+
+        // A parameter by its parts: the constructor's symbol, or a constructor's syntax (Parser.Constructor.cs).
+        // The annotation is the parameter type's top-level one, which a type bound from syntax does not carry.
+        private static ConstructorParameterModel? ParseParameter(
+            ITypeSymbol type, NullableAnnotation annotation, bool isOptional, bool hasExplicitDefaultValue, object? explicitDefaultValue)
         {
             // HandlerShapeRules has accepted the parameter; a type that does not resolve cannot be named in generated code.
-            ITypeSymbol type = parameter.Type;
             if (type.TypeKind == TypeKind.Error)
             {
                 return null;
@@ -26,24 +36,25 @@ internal sealed partial class UpgradeProtocolGenerator
                 return new ConstructorParameterModel("global::System.IServiceProvider", ParameterSource.ServiceProvider, null, false);
             }
 
-            // A reference type's top-level '?' only says the constructor accepts null; the service resolved is the same.
-            string typeName = (type.IsReferenceType ? type.WithNullableAnnotation(NullableAnnotation.NotAnnotated) : type)
-                .ToDisplayString(s_typeNameFormat);
+            // A reference type's top-level '?' only says the constructor accepts null; the service resolved is the same
+            // (a name FormatFullyQualifiedName spells has no type arguments, so no other annotation to show).
+            string typeName = FormatFullyQualifiedName(type, out _)
+                ?? (type.IsReferenceType ? type.WithNullableAnnotation(NullableAnnotation.NotAnnotated) : type).ToDisplayString(s_typeNameFormat);
 
-            if (!parameter.IsOptional)
+            if (!isOptional)
             {
                 return new ConstructorParameterModel(typeName, ParameterSource.Required, null, false);
             }
 
-            string? defaultValue = parameter.HasExplicitDefaultValue
-                ? FormatDefaultValue(type, parameter.ExplicitDefaultValue)
+            string? defaultValue = hasExplicitDefaultValue
+                ? FormatDefaultValue(type, explicitDefaultValue)
                 : "default";
             if (defaultValue is null)
             {
                 return null;
             }
 
-            bool suppressNullWarning = type.IsReferenceType && type.NullableAnnotation == NullableAnnotation.NotAnnotated;
+            bool suppressNullWarning = type.IsReferenceType && annotation == NullableAnnotation.NotAnnotated;
             return new ConstructorParameterModel(typeName, ParameterSource.Optional, defaultValue, suppressNullWarning);
         }
 

@@ -64,25 +64,33 @@ internal sealed partial class UpgradeProtocolGenerator
 
         public static HandlerModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
-            // The contracts are resolved from the attribute's own compilation; the model keeps none of them.
-            if (context.TargetSymbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type ||
-                DeclaredHandler.Read(type, WellKnownTypes.GetOrCreate(context.SemanticModel.Compilation), cancellationToken) is not { } handler ||
-                !handler.IsUsable)
+            if (context.TargetSymbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type)
             {
                 return null;
             }
 
-            IMethodSymbol constructor = handler.Constructor!;
-            var parameters = new ConstructorParameterModel[constructor.Parameters.Length];
-            for (int i = 0; i < parameters.Length; i++)
+            // The contracts are resolved from the attribute's own compilation; the model keeps none of them.
+            WellKnownTypes types = WellKnownTypes.GetOrCreate(context.SemanticModel.Compilation);
+            DeclaredHandler? handler;
+            if (TryReadConstructorFromSyntax(type, context.SemanticModel, cancellationToken, out ConstructorParameterModel[]? parameters))
             {
-                ConstructorParameterModel? parameter = ParseParameter(constructor.Parameters[i]);
-                if (parameter is null)
+                if (parameters is null ||
+                    (handler = DeclaredHandler.ReadConstructible(type, types, constructible: true, cancellationToken)) is not { IsUsable: true })
+                {
+                    return null;
+                }
+            }
+            else
+            {
+                if ((handler = DeclaredHandler.Read(type, types, cancellationToken)) is not { IsUsable: true })
                 {
                     return null;
                 }
 
-                parameters[i] = parameter;
+                if ((parameters = ParseParameters(handler.Constructor!)) is null)
+                {
+                    return null;
+                }
             }
 
             // The handler holds the attributes of every part of a partial class, and the transform runs once per part:
@@ -102,13 +110,32 @@ internal sealed partial class UpgradeProtocolGenerator
                 return null;
             }
 
+            string typeName = FormatFullyQualifiedName(type, out string? displayName) ?? type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
             return new HandlerModel(
-                type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-                type.ToDisplayString(s_displayNameFormat),
+                typeName,
+                displayName ?? type.ToDisplayString(s_displayNameFormat),
                 new EquatableArray<ConstructorParameterModel>(parameters),
                 new EquatableArray<RegistrationModel>(registrations.ToArray()),
                 (handler.Contracts & HandlerContracts.WebSocketHandler) != 0,
                 (handler.Contracts & HandlerContracts.UpgradeHandler) != 0);
+        }
+
+        /// <summary>How generated code obtains each argument of <paramref name="constructor"/>; null when it cannot name one.</summary>
+        internal static ConstructorParameterModel[]? ParseParameters(IMethodSymbol constructor)
+        {
+            var parameters = new ConstructorParameterModel[constructor.Parameters.Length];
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                ConstructorParameterModel? parameter = ParseParameter(constructor.Parameters[i]);
+                if (parameter is null)
+                {
+                    return null;
+                }
+
+                parameters[i] = parameter;
+            }
+
+            return parameters;
         }
 
         private static bool IsWrittenOn(AttributeData attribute, SyntaxNode declaration)

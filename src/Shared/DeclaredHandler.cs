@@ -43,27 +43,42 @@ internal enum RegistrationSkip
 /// <summary>A class marked <c>[UpgradeProtocol]</c>: its contracts, the constructor generated code calls, and each registration's fate.</summary>
 internal sealed class DeclaredHandler
 {
-    private DeclaredHandler(INamedTypeSymbol type, WellKnownTypes types, List<DeclaredRegistration> registrations)
+    private DeclaredHandler(INamedTypeSymbol type, WellKnownTypes types, List<DeclaredRegistration> registrations, bool? constructible)
     {
         Type = type;
         Contracts = GetContracts(type, types);
-        Constructor = HandlerShapeRules.GetConstructor(type, out string? problem);
-        ConstructorProblem = problem;
-        Registrations = Judge(type, Contracts, Constructor is not null, SortBySource(registrations));
+        if (constructible is { } known)
+        {
+            IsConstructible = known;
+        }
+        else
+        {
+            Constructor = HandlerShapeRules.GetConstructor(type, out string? problem);
+            ConstructorProblem = problem;
+            IsConstructible = Constructor is not null;
+        }
+
+        Registrations = Judge(type, Contracts, IsConstructible, SortBySource(registrations));
     }
 
     public INamedTypeSymbol Type { get; }
 
     public HandlerContracts Contracts { get; }
 
-    /// <summary>The constructor generated code calls; null when there is none (<see cref="ConstructorProblem"/> says why).</summary>
+    /// <summary>
+    /// The constructor generated code calls; null when there is none (<see cref="ConstructorProblem"/> says why), or when
+    /// the caller decided <see cref="IsConstructible"/> itself (<see cref="ReadConstructible"/>).
+    /// </summary>
     public IMethodSymbol? Constructor { get; }
 
-    /// <summary>What stops generated code constructing the class, and how to fix it (UPG005); null when nothing does.</summary>
+    /// <summary>What stops generated code constructing the class, and how to fix it (UPG005); null when nothing does or the caller decided.</summary>
     public string? ConstructorProblem { get; }
 
+    /// <summary>Whether generated code can call a constructor of the class.</summary>
+    public bool IsConstructible { get; }
+
     /// <summary>Whether generated code can use the class at all: it has a contract and a constructor to call.</summary>
-    public bool IsUsable => Contracts != HandlerContracts.None && Constructor is not null;
+    public bool IsUsable => Contracts != HandlerContracts.None && IsConstructible;
 
     /// <summary>Every <c>[UpgradeProtocol]</c> of the class that binds, in source order, each with whether it is emitted.</summary>
     public ImmutableArray<Entry> Registrations { get; }
@@ -73,6 +88,19 @@ internal sealed class DeclaredHandler
     /// when it has none or the compilation cannot see the attribute.
     /// </summary>
     public static DeclaredHandler? Read(INamedTypeSymbol type, WellKnownTypes types, CancellationToken cancellationToken)
+        => Read(type, types, constructible: null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="Read(INamedTypeSymbol, WellKnownTypes, CancellationToken)"/> for a caller that has already decided, by
+    /// the rules of <see cref="HandlerShapeRules.GetConstructor"/>, whether generated code can construct the class: the
+    /// generator reads a class's constructor from syntax where it can, because asking the symbol for its constructors
+    /// builds every member, and for a primary constructor binds every method body of the class (the compiler looks for
+    /// captured parameters). <see cref="Constructor"/> stays null.
+    /// </summary>
+    public static DeclaredHandler? ReadConstructible(INamedTypeSymbol type, WellKnownTypes types, bool constructible, CancellationToken cancellationToken)
+        => Read(type, types, (bool?)constructible, cancellationToken);
+
+    private static DeclaredHandler? Read(INamedTypeSymbol type, WellKnownTypes types, bool? constructible, CancellationToken cancellationToken)
     {
         if (types.Get(WellKnownType.HttpUpgrade_UpgradeProtocolAttribute) is not { } attributeClass)
         {
@@ -99,7 +127,7 @@ internal sealed class DeclaredHandler
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        return new DeclaredHandler(type, types, registrations);
+        return new DeclaredHandler(type, types, registrations, constructible);
     }
 
     /// <summary>The handler contracts <paramref name="type"/> implements, itself or through a base class, compared by symbol.</summary>
@@ -121,6 +149,11 @@ internal sealed class DeclaredHandler
 
     private static List<DeclaredRegistration> SortBySource(List<DeclaredRegistration> registrations)
     {
+        if (registrations.Count < 2)
+        {
+            return registrations;
+        }
+
         // A stable sort: attributes from metadata, which have no position, keep their order.
         var indexed = new List<(DeclaredRegistration Registration, int Index)>(registrations.Count);
         for (int i = 0; i < registrations.Count; i++)
@@ -161,7 +194,13 @@ internal sealed class DeclaredHandler
         }
 
         // UPG003: within the class, a registration that repeats a claim of an earlier one. Registrations of different
-        // classes may claim the same thing; an endpoint that serves both is what must not (UPG011).
+        // classes may claim the same thing; an endpoint that serves both is what must not (UPG011). One registration
+        // repeats nothing: being registrable, it lists no version or subprotocol twice, so its claims are all different.
+        if (claimants.Count < 2)
+        {
+            return entries.MoveToImmutable();
+        }
+
         DuplicateClaim?[] duplicates = RegistrationRules.FindDuplicates(claimants, SymbolEqualityComparer.Default);
         for (int i = 0; i < duplicates.Length; i++)
         {

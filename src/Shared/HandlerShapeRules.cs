@@ -82,7 +82,7 @@ internal static class HandlerShapeRules
 
     // The registry names one closed type from the same assembly, so the class and every type containing it must be
     // visible assembly-wide, non-generic and not file-local.
-    private static string? DescribeTypeProblem(INamedTypeSymbol type)
+    internal static string? DescribeTypeProblem(INamedTypeSymbol type)
     {
         if (type.IsStatic)
         {
@@ -206,14 +206,20 @@ internal static class HandlerShapeRules
 
     // Each argument is a service resolved from the request's IServiceProvider, or the parameter's default when it is optional.
     private static string? DescribeParameterProblem(IParameterSymbol parameter)
+        => DescribeParameterProblem(parameter.RefKind, parameter.Type, parameter.IsOptional, parameter.HasExplicitDefaultValue, parameter.HasExplicitDefaultValue ? parameter.ExplicitDefaultValue : null);
+
+    /// <summary>
+    /// What stops generated code passing a parameter of this shape, as <see cref="GetConstructor"/> words it; null when
+    /// nothing does. For a reader that knows a parameter without its symbol (the generator, from a primary constructor's syntax).
+    /// </summary>
+    internal static string? DescribeParameterProblem(RefKind refKind, ITypeSymbol type, bool isOptional, bool hasExplicitDefaultValue, object? explicitDefaultValue)
     {
-        ITypeSymbol type = parameter.Type;
         if (type.TypeKind == TypeKind.Error)
         {
             return null;
         }
 
-        if (parameter.RefKind is not (RefKind.None or RefKind.In))
+        if (refKind is not (RefKind.None or RefKind.In))
         {
             return "is passed by reference; take the service by value";
         }
@@ -230,14 +236,14 @@ internal static class HandlerShapeRules
 
         // GetRequired<T> constrains T to notnull, which a Nullable<T> parameter cannot satisfy without a default.
         bool isNullableValueType = type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
-        if (!parameter.IsOptional)
+        if (!isOptional)
         {
             return isNullableValueType
                 ? "is a nullable value type without a default, which cannot be a required service; give it a default value"
                 : null;
         }
 
-        if (parameter.HasExplicitDefaultValue && parameter.ExplicitDefaultValue is { } value && !IsWritableConstant(value))
+        if (hasExplicitDefaultValue && explicitDefaultValue is { } value && !IsWritableConstant(value))
         {
             return "has a default value that C# cannot write as a literal; remove the default or use a literal one";
         }

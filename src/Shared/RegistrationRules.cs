@@ -42,7 +42,9 @@ internal static class RegistrationRules
         ImmutableArray<string>.Builder builder = ImmutableArray.CreateBuilder<string>(parts.Length);
         foreach (string part in parts)
         {
-            builder.Add(HttpTokenGrammar.TrimWhitespace(part.AsSpan()).ToString());
+            // Most elements have nothing to trim: keep the string Split made rather than copy it.
+            ReadOnlySpan<char> trimmed = HttpTokenGrammar.TrimWhitespace(part.AsSpan());
+            builder.Add(trimmed.Length == part.Length ? part : trimmed.ToString());
         }
 
         return builder.MoveToImmutable();

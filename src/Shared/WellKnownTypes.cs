@@ -1,5 +1,6 @@
 // Linked into the generator and the analyzers: every type either of them looks for is named here once, and resolved at
 // most once per compilation.
+using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -129,7 +130,30 @@ internal sealed class WellKnownTypes
             return false;
         }
 
-        foreach (INamedTypeSymbol implemented in symbol.AllInterfaces)
+        if (symbol.TypeKind != TypeKind.Class)
+        {
+            return Contains(symbol.AllInterfaces, known);
+        }
+
+        // A class's AllInterfaces is what it and its base classes declare, with what those interfaces inherit. Walking
+        // that directly stops at the first match and spares building the merged, de-duplicated set for every class.
+        for (ITypeSymbol? current = symbol; current is not null; current = current.BaseType)
+        {
+            foreach (INamedTypeSymbol declared in current.Interfaces)
+            {
+                if (SymbolEqualityComparer.Default.Equals(declared, known) || Contains(declared.AllInterfaces, known))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Contains(ImmutableArray<INamedTypeSymbol> interfaces, INamedTypeSymbol known)
+    {
+        foreach (INamedTypeSymbol implemented in interfaces)
         {
             if (SymbolEqualityComparer.Default.Equals(implemented, known))
             {
