@@ -344,7 +344,23 @@ internal sealed class UpgradeHandlerRunner
     {
         UpgradeDecision refusal = _negotiator.Refuse(decision, reason, retryAfter);
         _metrics.Negotiated(refusal, startTimestamp);
-        return host.WriteRefusalAsync(refusal);
+        Task write = host.WriteRefusalAsync(refusal);
+        return write.IsCompleted ? write : AwaitRefusalAsync(host, write);
+    }
+
+    /// <summary>A refusal that did not go out at once waits under the handshake timeout, as a 101 does.</summary>
+    private async Task AwaitRefusalAsync<THost>(THost host, Task write)
+        where THost : IUpgradeHost
+    {
+        using HandshakeDeadline deadline = HandshakeDeadline.Start(_handshakeTimeout, static state => ((IUpgradeHost)state!).Abort(), host);
+        try
+        {
+            await write;
+        }
+        catch (Exception) when (deadline.HasExpired)
+        {
+            Log.HandshakeTimedOut(_logger, host.Path, _handshakeTimeout);
+        }
     }
 
     /// <summary>A switch that failed for a reason of the server's: the refusal if nothing was sent yet, else a dropped connection.</summary>

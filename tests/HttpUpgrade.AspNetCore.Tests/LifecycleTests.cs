@@ -94,6 +94,19 @@ public abstract class LifecycleCases(KestrelFixture server)
     }
 
     [Fact]
+    public async Task WebSocketThatGivesUpOnTheConnection_CancelsItsHandlersToken()
+    {
+        // The client stays connected throughout: the cancellation can only come from the handler's own WebSocket.
+        string id = Guid.NewGuid().ToString("N");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var client = new ClientWebSocket();
+        client.Options.AddSubProtocol("test.selfabort");
+        await client.ConnectAsync(server.WebSocketUri("/ws?id=" + id), timeout.Token);
+
+        Assert.Equal($"websocket gave up {id}", await server.Journal.WaitForAsync($"websocket gave up {id}", TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
     public async Task ClientThatGoesAway_CancelsTheRawHandlersToken()
     {
         string id = Guid.NewGuid().ToString("N");

@@ -137,6 +137,29 @@ public sealed class CancellationProbeHandler(HandlerJournal journal) : IWebSocke
     }
 }
 
+/// <summary>
+/// Gives up on its own WebSocket at once, as a keep-alive timeout does, then waits on its <c>aborted</c> token and records,
+/// with a per-connection id from the query, that it was cancelled.
+/// </summary>
+[UpgradeProtocol("websocket", Versions = "13", SubProtocols = "test.selfabort")]
+public sealed class SelfAbortingWebSocketHandler(HandlerJournal journal) : IWebSocketHandler
+{
+    public async Task OnConnectedAsync(WebSocket socket, UpgradeContext context, CancellationToken aborted)
+    {
+        string id = context.GetHttpContext()!.Request.Query["id"].ToString();
+        socket.Abort();
+        try
+        {
+            await Task.Delay(Timeout.Infinite, aborted);
+        }
+        catch (OperationCanceledException)
+        {
+            journal.Record($"websocket gave up {id}");
+            throw;
+        }
+    }
+}
+
 /// <summary>A raw handler that parks on its <c>aborted</c> token and records its cancellation.</summary>
 [UpgradeProtocol("park", Versions = "1")]
 public sealed class ParkHandler(HandlerJournal journal) : IUpgradeHandler
