@@ -83,10 +83,7 @@ public abstract class LifecycleCases(KestrelFixture server)
     public async Task ClientThatGoesAway_CancelsTheWebSocketHandlersToken()
     {
         string id = Guid.NewGuid().ToString("N");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        using var client = new ClientWebSocket();
-        client.Options.AddSubProtocol("test.cancel");
-        await client.ConnectAsync(server.WebSocketUri("/ws?id=" + id), timeout.Token);
+        using ClientWebSocket client = await ConnectWithIdAsync("test.cancel", id);
 
         client.Abort();
 
@@ -98,10 +95,7 @@ public abstract class LifecycleCases(KestrelFixture server)
     {
         // The client stays connected throughout: the cancellation can only come from the handler's own WebSocket.
         string id = Guid.NewGuid().ToString("N");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        using var client = new ClientWebSocket();
-        client.Options.AddSubProtocol("test.selfabort");
-        await client.ConnectAsync(server.WebSocketUri("/ws?id=" + id), timeout.Token);
+        using ClientWebSocket client = await ConnectWithIdAsync("test.selfabort", id);
 
         Assert.Equal($"websocket gave up {id}", await server.Journal.WaitForAsync($"websocket gave up {id}", TimeSpan.FromSeconds(5)));
     }
@@ -226,6 +220,16 @@ public abstract class LifecycleCases(KestrelFixture server)
     }
 
     private static async Task<int> ReadSomeAsync(Stream stream, byte[] buffer) => await stream.ReadAsync(buffer);
+
+    /// <summary>A ClientWebSocket connected to /ws with <paramref name="subProtocol"/> and a per-connection id in the query.</summary>
+    private async Task<ClientWebSocket> ConnectWithIdAsync(string subProtocol, string id)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var client = new ClientWebSocket();
+        client.Options.AddSubProtocol(subProtocol);
+        await client.ConnectAsync(server.WebSocketUri("/ws?id=" + id), timeout.Token);
+        return client;
+    }
 
     private async Task<RawConnection> OpenWebSocketAsync(string path, string subProtocol, string? extensions = null)
     {
