@@ -130,7 +130,7 @@ internal sealed class UpgradeHandlerRunner
         where THandler : class
     {
         Stream? transport = null;
-        using (HandshakeDeadline deadline = HandshakeDeadline.Start(_handshakeTimeout, static state => ((IUpgradeHost)state!).Abort(), host))
+        using (HandshakeDeadline deadline = StartDeadline(host))
         {
             try
             {
@@ -352,7 +352,7 @@ internal sealed class UpgradeHandlerRunner
     private async Task AwaitRefusalAsync<THost>(THost host, Task write)
         where THost : IUpgradeHost
     {
-        using HandshakeDeadline deadline = HandshakeDeadline.Start(_handshakeTimeout, static state => ((IUpgradeHost)state!).Abort(), host);
+        using HandshakeDeadline deadline = StartDeadline(host);
         try
         {
             await write;
@@ -362,6 +362,11 @@ internal sealed class UpgradeHandlerRunner
             Log.HandshakeTimedOut(_logger, host.Path, _handshakeTimeout);
         }
     }
+
+    /// <summary>The handshake timeout for a write that has to wait: when it expires, the connection is aborted.</summary>
+    private HandshakeDeadline StartDeadline<THost>(THost host)
+        where THost : IUpgradeHost
+        => HandshakeDeadline.Start(_handshakeTimeout, static state => ((IUpgradeHost)state!).Abort(), host);
 
     /// <summary>A switch that failed for a reason of the server's: the refusal if nothing was sent yet, else a dropped connection.</summary>
     private Task FailSwitchAsync<THost>(THost host, UpgradeDecision decision, long startTimestamp, Exception exception)

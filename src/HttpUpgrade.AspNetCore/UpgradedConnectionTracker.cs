@@ -29,7 +29,6 @@ internal sealed class UpgradedConnectionTracker
     private readonly ILogger _logger;
     private readonly long _limit;
     private long _reserved;
-    private volatile bool _stopping;
 
     /// <param name="closeTimeout">How long a WebSocket handler has after the server's 1001 before its token is cancelled.</param>
     /// <param name="hostShutdownTimeout">
@@ -46,7 +45,7 @@ internal sealed class UpgradedConnectionTracker
     }
 
     /// <summary>Whether the host has started to stop.</summary>
-    public bool IsStopping => _stopping;
+    public bool IsStopping => _shutdown.IsCancellationRequested;
 
     /// <summary>The most connections held at once (<see cref="long.MaxValue"/>: no limit).</summary>
     public long Limit => _limit;
@@ -111,8 +110,6 @@ internal sealed class UpgradedConnectionTracker
     /// <summary>Called when the host starts to stop.</summary>
     public void BeginShutdown()
     {
-        _stopping = true;
-
         // Runs every open connection's BeginShutdown; one opened from now on runs it as it registers.
         _shutdown.Cancel();
     }
@@ -212,6 +209,5 @@ internal sealed class UpgradedConnectionTracker
                 Log.CloseFailed(_tracker._logger, exception);
             }
         }
-
     }
 }
