@@ -120,8 +120,7 @@ internal sealed partial class UpgradeProtocolGenerator
         {
             foreach (MemberDeclarationSyntax member in declaration.Members)
             {
-                if (member is ConstructorDeclarationSyntax ||
-                    (member is BasePropertyDeclarationSyntax or BaseFieldDeclarationSyntax && HasRequiredModifier(member.Modifiers)))
+                if (member is ConstructorDeclarationSyntax || IsRequiredMember(member))
                 {
                     return true;
                 }
@@ -130,9 +129,15 @@ internal sealed partial class UpgradeProtocolGenerator
             return false;
         }
 
-        private static bool HasRequiredModifier(SyntaxTokenList modifiers)
+        // The syntax of HandlerShapeRules.IsRequiredMember: a property or field with the 'required' modifier.
+        private static bool IsRequiredMember(MemberDeclarationSyntax member)
         {
-            foreach (SyntaxToken modifier in modifiers)
+            if (member is not (BasePropertyDeclarationSyntax or BaseFieldDeclarationSyntax))
+            {
+                return false;
+            }
+
+            foreach (SyntaxToken modifier in member.Modifiers)
             {
                 if (modifier.IsKind(SyntaxKind.RequiredKeyword))
                 {
@@ -153,7 +158,7 @@ internal sealed partial class UpgradeProtocolGenerator
                 {
                     foreach (ISymbol member in current.GetMembers())
                     {
-                        if (member is IPropertySymbol { IsRequired: true } or IFieldSymbol { IsRequired: true })
+                        if (HandlerShapeRules.IsRequiredMember(member))
                         {
                             return true;
                         }
@@ -171,7 +176,7 @@ internal sealed partial class UpgradeProtocolGenerator
 
                     foreach (MemberDeclarationSyntax member in declaration.Members)
                     {
-                        if (member is BasePropertyDeclarationSyntax or BaseFieldDeclarationSyntax && HasRequiredModifier(member.Modifiers))
+                        if (IsRequiredMember(member))
                         {
                             return true;
                         }

@@ -180,7 +180,7 @@ internal static class HandlerShapeRules
         {
             foreach (ISymbol member in current.GetMembers())
             {
-                if (member is IPropertySymbol { IsRequired: true } or IFieldSymbol { IsRequired: true })
+                if (IsRequiredMember(member))
                 {
                     return true;
                 }
@@ -189,6 +189,9 @@ internal static class HandlerShapeRules
 
         return false;
     }
+
+    /// <summary>Whether <paramref name="member"/> is a <c>required</c> property or field.</summary>
+    internal static bool IsRequiredMember(ISymbol member) => member is IPropertySymbol { IsRequired: true } or IFieldSymbol { IsRequired: true };
 
     private static bool SetsRequiredMembers(IMethodSymbol constructor)
     {
