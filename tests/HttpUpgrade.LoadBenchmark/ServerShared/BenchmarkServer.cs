@@ -69,7 +69,6 @@ public static class BenchmarkServer
         long allocated = GC.GetTotalAllocatedBytes(precise: true);
         Environment.ProcessCpuUsage usage = Environment.CpuUsage;
         TimeSpan cpu = usage.TotalTime;
-        TimeSpan user = usage.UserTime;
         string text = string.Create(
             CultureInfo.InvariantCulture,
             $"""
@@ -77,7 +76,7 @@ public static class BenchmarkServer
             cpu_us={cpu.Ticks / TimeSpan.TicksPerMicrosecond}
             working_set_bytes={Environment.WorkingSet}
             heap_bytes={GC.GetTotalMemory(forceFullCollection: false)}
-            cpu_kernel_us={cpu.Ticks / TimeSpan.TicksPerMicrosecond - (user.Ticks / TimeSpan.TicksPerMicrosecond)}
+            cpu_kernel_us={usage.PrivilegedTime.Ticks / TimeSpan.TicksPerMicrosecond}
             work_items={ThreadPool.CompletedWorkItemCount}
             exceptions={Interlocked.Read(ref s_exceptions)}
             gen0={GC.CollectionCount(0)}
